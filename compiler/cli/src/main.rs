@@ -1,0 +1,78 @@
+//! The `portolan` command: one binary for checking, explaining, building and editing specs.
+
+mod check;
+mod explain;
+mod load;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Portolan: network components, zones and flows, checked and compiled.
+#[derive(Parser)]
+#[command(name = "portolan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a spec: a `.ptl` file, or a folder whose `.ptl` files form one spec.
+    Check(check::CheckArgs),
+    /// Explain a diagnostic code (`P201` or `unmatched-output`), with an example and its fix.
+    Explain(explain::ExplainArgs),
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text with source snippets (coloured on a terminal).
+    Human,
+    /// A JSON array on stdout.
+    Json,
+    /// A SARIF 2.1.0 log on stdout, for code-scanning annotations.
+    Sarif,
+}
+
+/// When to colour human output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What `--deny` can turn into errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Exit 1 when there are warnings.
+    Warnings,
+}
+
+/// Exit code 2: the command could not run (bad arguments, unreadable files).
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(EXIT_USAGE),
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

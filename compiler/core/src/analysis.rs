@@ -1,0 +1,220 @@
+//! Facts that need the whole spec (which ports flows serve, which components and zones are used,
+//! the policy), built per file and then merged, so that an edit recomputes one file's part and
+//! the merge runs only when that part changed; and the collection of every diagnostic.
+
+use portolan_syntax::ast::Action;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::check;
+use crate::db::{Db, Origin, SourceFile};
+use crate::diagnostic::Diagnostic;
+use crate::items::{Item, ItemKind, file_items, parse_file};
+use crate::model::{DefaultInfo, Endpoint, RequireInfo, RuleInfo};
+use crate::resolve::{flow_info, node_info, policy_info};
+use crate::scope::{module_locals, module_scope};
+
+/// What one file's nodes, flows and policies use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct FileUsage<'db> {
+    pub components: Vec<Item<'db>>,
+    pub zones: Vec<Item<'db>>,
+    /// Ports that flows open connections from.
+    pub served: Vec<Endpoint<'db>>,
+    /// Ports that flows connect to.
+    pub reached: Vec<Endpoint<'db>>,
+    pub policies: Vec<Item<'db>>,
+    pub nodes: Vec<Item<'db>>,
+    pub flows: Vec<Item<'db>>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn file_usage(db: &dyn Db, file: SourceFile) -> FileUsage<'_> {
+    let mut usage = FileUsage::default();
+    for &item in file_items(db, file) {
+        match item.kind(db) {
+            ItemKind::Node => {
+                let info = node_info(db, item);
+                usage.components.extend(info.components.iter().copied());
+                usage.zones.extend(info.zone);
+                usage.nodes.push(item);
+            }
+            ItemKind::Flow | ItemKind::Broken => {
+                if item.kind(db) == ItemKind::Broken && item.broken(db).and_then(|b| b.flow_ends.as_ref()).is_none() {
+                    continue;
+                }
+                let info = flow_info(db, item);
+                if info.hops.is_empty() {
+                    usage.served.extend(info.from);
+                    usage.reached.extend(info.to);
+                    usage.reached.extend(info.via.iter().copied());
+                } else {
+                    for hop in &info.hops {
+                        usage.served.push(hop.from);
+                        usage.reached.push(hop.to);
+                    }
+                }
+                if item.kind(db) == ItemKind::Flow {
+                    usage.flows.push(item);
+                }
+            }
+            ItemKind::Policy => usage.policies.push(item),
+            _ => {}
+        }
+    }
+    dedup(&mut usage.components);
+    dedup(&mut usage.zones);
+    usage
+}
+
+/// Removes repeated items, keeping the first of each.
+fn dedup(items: &mut Vec<Item<'_>>) {
+    let mut seen = FxHashSet::default();
+    items.retain(|item| seen.insert(*item));
+}
+
+/// The user's files, in workspace order.
+#[salsa::tracked(returns(ref))]
+pub fn user_files(db: &dyn Db) -> Vec<SourceFile> {
+    db.workspace().files(db).iter().copied().filter(|f| f.origin(db) == Origin::User).collect()
+}
+
+/// What the whole spec uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct SpecUsage<'db> {
+    pub components: FxHashSet<Item<'db>>,
+    pub zones: FxHashSet<Item<'db>>,
+    pub served: FxHashMap<Item<'db>, Vec<u32>>,
+    pub reached: FxHashMap<Item<'db>, Vec<u32>>,
+    pub policies: Vec<Item<'db>>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn spec_usage(db: &dyn Db) -> SpecUsage<'_> {
+    let mut usage = SpecUsage::default();
+    for &file in user_files(db) {
+        let part = file_usage(db, file);
+        usage.components.extend(part.components.iter().copied());
+        usage.zones.extend(part.zones.iter().copied());
+        for end in &part.served {
+            usage.served.entry(end.node).or_default().push(end.port);
+        }
+        for end in &part.reached {
+            usage.reached.entry(end.node).or_default().push(end.port);
+        }
+        usage.policies.extend(part.policies.iter().copied());
+    }
+    for ports in usage.served.values_mut().chain(usage.reached.values_mut()) {
+        ports.sort_unstable();
+        ports.dedup();
+    }
+    usage
+}
+
+/// Which ports of one node flows serve and reach.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeUsage {
+    pub served: Vec<u32>,
+    pub reached: Vec<u32>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn node_usage<'db>(db: &'db dyn Db, node: Item<'db>) -> NodeUsage {
+    let usage = spec_usage(db);
+    NodeUsage {
+        served: usage.served.get(&node).cloned().unwrap_or_default(),
+        reached: usage.reached.get(&node).cloned().unwrap_or_default(),
+    }
+}
+
+/// Every `policy` of the spec, merged.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct SpecPolicy<'db> {
+    pub defaults: Vec<DefaultInfo<'db>>,
+    pub rules: Vec<RuleInfo<'db>>,
+    pub requires: Vec<RequireInfo<'db>>,
+}
+
+impl SpecPolicy<'_> {
+    /// The default action: the first `default` written; `None` when the spec states none.
+    pub fn default_action(&self) -> Option<Action> {
+        self.defaults.first().map(|d| d.action)
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn spec_policy(db: &dyn Db) -> SpecPolicy<'_> {
+    let mut policy = SpecPolicy::default();
+    for &item in &spec_usage(db).policies {
+        let info = policy_info(db, item);
+        policy.defaults.extend(info.defaults.iter().cloned());
+        policy.rules.extend(info.rules.iter().cloned());
+        policy.requires.extend(info.requires.iter().cloned());
+    }
+    policy
+}
+
+/// Every diagnostic of one item, locations relative to anchors.
+#[salsa::tracked(returns(ref))]
+pub fn item_diagnostics<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
+    check::item_checks(db, item)
+}
+
+/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults.
+#[salsa::tracked(returns(ref))]
+pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    let mut out = check::import_cycle::cycles(db);
+    out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
+    out
+}
+
+/// Every diagnostic whose primary location is in this file, locations absolute, in source order.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for error in &parse_file(db, file).errors {
+        out.push(check::syntax::diagnostic(file, error));
+    }
+    out.extend(module_locals(db, file).diagnostics.iter().cloned());
+    out.extend(module_scope(db, file).diagnostics.iter().cloned());
+    for &item in file_items(db, file) {
+        out.extend(item_diagnostics(db, item).iter().cloned());
+    }
+    out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
+    let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
+    out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));
+    out.dedup();
+    out
+}
+
+/// Every diagnostic of the spec: the user's files in workspace order.
+pub fn diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    user_files(db).iter().flat_map(|&file| file_diagnostics(db, file).iter().cloned()).collect()
+}
+
+/// Diagnostics of the standard library's own files (none, unless the library has a bug).
+pub fn stdlib_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    db.workspace()
+        .files(db)
+        .iter()
+        .filter(|f| f.origin(db) == Origin::Stdlib)
+        .flat_map(|&file| file_diagnostics(db, file).iter().cloned())
+        .collect()
+}
+
+/// Modules that the user's files `use` but that no file of the workspace provides; a loader
+/// reads these from disk when it can.
+pub fn missing_modules(db: &dyn Db) -> Vec<String> {
+    let index = crate::scope::module_index(db, db.workspace());
+    let mut out: Vec<String> = Vec::new();
+    for &file in user_files(db) {
+        for &item in file_items(db, file) {
+            if let Some(decl) = item.use_decl(db) {
+                let name = decl.module.text();
+                if !index.contains_key(&name) && !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,77 @@
+//! P401 and P402: ports outside 1..65535, and ranges that are reversed (and so empty).
+
+use portolan_syntax::ast::ParamSet;
+
+use crate::codes::Code;
+use crate::db::Db;
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::eval::{EvalError, PortError};
+use crate::items::Item;
+use crate::model::PortInfo;
+
+/// Where a node's setting made a component's port invalid: the node, the setting, the port.
+pub type NodeContext<'a, 'db> = (Item<'db>, &'a ParamSet, &'a PortInfo);
+
+/// The diagnostic for a problem found while evaluating ports in `item`; `None` for errors that
+/// were already reported where they arose.
+pub fn from_error(
+    db: &dyn Db,
+    item: Item<'_>,
+    error: &PortError,
+    node: Option<NodeContext<'_, '_>>,
+) -> Option<Diagnostic> {
+    let diagnostic = match error {
+        PortError::Invalid { span, value } => {
+            let diagnostic =
+                Diagnostic::new(Code::InvalidPort, format!("port {value} is out of range: ports are 1 to 65535"));
+            match node {
+                Some((node, set, port)) => diagnostic
+                    .primary(node.at(db, set.value.span), format!("this setting makes `{}` port {value}", port.name))
+                    .secondary(item.at(db, *span), "the port is computed here")
+                    .help("choose a value that keeps every port it feeds between 1 and 65535"),
+                None => diagnostic
+                    .primary(item.at(db, *span), format!("{value} is not a port"))
+                    .help("a port is a number from 1 to 65535"),
+            }
+        }
+        PortError::Reversed { span, start, end } => {
+            let diagnostic = Diagnostic::new(
+                Code::InvalidRange,
+                format!("the range {start}..{end} is reversed: it contains no port"),
+            )
+            .help(format!("ranges are inclusive and run low to high: `{end}..{start}`"));
+            match node {
+                Some((node, set, port)) => diagnostic
+                    .primary(node.at(db, set.value.span), format!("this setting reverses the range of `{}`", port.name))
+                    .secondary(item.at(db, *span), "the range is computed here"),
+                None => diagnostic.primary(item.at(db, *span), "reversed range").fix(
+                    "swap the ends of the range",
+                    vec![Edit { location: item.at(db, *span), text: format!("{end}..{start}") }],
+                ),
+            }
+        }
+        PortError::NotANumber { span, found } => Diagnostic::new(
+            Code::ParamType,
+            format!("a port must be a number, but this is {} `{found}`", found.type_name()),
+        )
+        .primary(item.at(db, *span), "not a number"),
+        PortError::Missing { span } => {
+            Diagnostic::new(Code::MissingPort, "this port names a transport but no port number")
+                .primary(item.at(db, *span), "which port?")
+                .help("write the port after the transport: `tcp/443`, `udp/7600..7610`")
+        }
+        PortError::Eval(EvalError::UnknownName { name, span }) => {
+            Diagnostic::new(Code::UnresolvedName, format!("`{name}` is not known here: this port is a constant"))
+                .primary(item.at(db, *span), "names cannot be used here")
+                .help("parameters can be used in a component's ports; protocols and policies take numbers")
+        }
+        PortError::Eval(EvalError::Type { span, message }) => {
+            Diagnostic::new(Code::ParamType, message.clone()).primary(item.at(db, *span), "wrong type")
+        }
+        PortError::Eval(EvalError::Overflow { span }) => {
+            Diagnostic::new(Code::ParamType, "this number is too large").primary(item.at(db, *span), "overflows")
+        }
+        PortError::Eval(EvalError::Poisoned) => return None,
+    };
+    Some(diagnostic)
+}

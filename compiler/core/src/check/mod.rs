@@ -1,0 +1,72 @@
+//! The checks: one file per diagnostic code (or family of codes), each defining the diagnostics it
+//! reports and, for the checks that run after resolution, the check itself.
+//!
+//! Resolution (`crate::resolve`) calls the constructors here when it finds a problem while
+//! resolving; [`item_checks`] runs the checks that need the resolved model.
+
+pub mod ambiguous;
+pub mod cleartext;
+mod describe;
+pub mod duplicate;
+pub mod flow_direction;
+pub mod import_cycle;
+pub mod invalid_address;
+pub mod invalid_port;
+pub mod invalid_proxy;
+pub mod local_flow;
+pub mod missing_port;
+pub mod node_zone;
+pub mod param_type;
+pub mod policy_violation;
+pub mod port_conflict;
+pub mod port_mismatch;
+pub mod protocol_mismatch;
+pub mod required_param;
+pub mod self_flow;
+pub mod syntax;
+pub mod trust;
+pub mod unmatched_input;
+pub mod unmatched_output;
+pub mod unresolved;
+pub mod unused_component;
+pub mod unused_param;
+pub mod unused_zone;
+pub mod wrong_kind;
+
+pub use describe::{node_phrase, port_phrase, suggest};
+
+use crate::db::Db;
+use crate::diagnostic::Diagnostic;
+use crate::items::{Item, ItemKind};
+use crate::resolve::{component_info, flow_info, node_info, policy_info, protocol_info, zone_info};
+
+/// Every diagnostic about one item: what its resolution found, then the checks on the result.
+pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    match item.kind(db) {
+        ItemKind::Protocol => out.extend(protocol_info(db, item).diagnostics.iter().cloned()),
+        ItemKind::Component => {
+            out.extend(component_info(db, item).diagnostics.iter().cloned());
+            out.extend(unused_param::check(db, item));
+            out.extend(unused_component::check(db, item));
+        }
+        ItemKind::Zone => {
+            out.extend(zone_info(db, item).diagnostics.iter().cloned());
+            out.extend(unused_zone::check(db, item));
+        }
+        ItemKind::Node => {
+            out.extend(node_info(db, item).diagnostics.iter().cloned());
+            out.extend(unmatched_output::check(db, item));
+            out.extend(unmatched_input::check(db, item));
+            out.extend(port_conflict::check(db, item));
+        }
+        ItemKind::Flow => {
+            out.extend(flow_info(db, item).diagnostics.iter().cloned());
+            out.extend(policy_violation::check(db, item));
+            out.extend(cleartext::check(db, item));
+        }
+        ItemKind::Policy => out.extend(policy_info(db, item).diagnostics.iter().cloned()),
+        ItemKind::Use | ItemKind::Broken => {}
+    }
+    out
+}

@@ -1,0 +1,104 @@
+//! P501: a parameter value or expression of the wrong type, an unknown type, or a parameter
+//! defined in terms of itself.
+
+use portolan_syntax::Span;
+use portolan_syntax::ast::{Condition, Ident, ParamSet};
+
+use super::suggest;
+use crate::codes::Code;
+use crate::db::Db;
+use crate::diagnostic::Diagnostic;
+use crate::eval::{EvalError, ParamType, Value};
+use crate::items::Item;
+use crate::model::ParamInfo;
+
+pub fn unknown_type(db: &dyn Db, component: Item<'_>, ty: &Ident) -> Diagnostic {
+    let diagnostic = Diagnostic::new(Code::ParamType, format!("`{}` is not a parameter type", ty.name))
+        .primary(component.at(db, ty.span), "unknown type")
+        .note("the types are `port` (1 to 65535), `int`, `bool` and `string`");
+    match suggest(&ty.name, ParamType::NAMES.iter().copied()) {
+        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+        None => diagnostic,
+    }
+}
+
+fn code_for(ty: ParamType, value: &Value) -> Code {
+    if ty == ParamType::Port && matches!(value, Value::Int(_)) { Code::InvalidPort } else { Code::ParamType }
+}
+
+pub fn bad_default(
+    db: &dyn Db,
+    component: Item<'_>,
+    param: &ParamInfo,
+    ty: ParamType,
+    value: &Value,
+    problem: String,
+) -> Diagnostic {
+    let span = param.default.as_ref().map_or(param.span, |d| d.span);
+    Diagnostic::new(
+        code_for(ty, value),
+        format!("the default of `{}` does not fit its type `{}`: {problem}", param.name, ty.name()),
+    )
+    .primary(component.at(db, span), problem)
+    .secondary(component.at(db, param.name_span), format!("`{}` is declared as `{}` here", param.name, ty.name()))
+}
+
+pub fn cycle(db: &dyn Db, component: Item<'_>, param: &ParamInfo) -> Diagnostic {
+    Diagnostic::new(Code::ParamType, format!("parameter `{}` is defined in terms of itself", param.name))
+        .primary(component.at(db, param.span), "its default needs its own value")
+        .help("give one of the parameters in the cycle a constant default")
+}
+
+pub fn condition_not_bool(db: &dyn Db, component: Item<'_>, condition: &Condition, param: &ParamInfo) -> Diagnostic {
+    let ty = param.ty.map_or("?", |t| t.name());
+    Diagnostic::new(
+        Code::ParamType,
+        format!("`when {}` needs a `bool` parameter, but `{}` is a `{ty}`", param.name, param.name),
+    )
+    .primary(component.at(db, condition.span), "not a boolean")
+    .secondary(component.at(db, param.name_span), format!("declared as `{ty}` here"))
+}
+
+pub fn operator(db: &dyn Db, item: Item<'_>, span: Span, message: &str) -> Diagnostic {
+    Diagnostic::new(Code::ParamType, message.to_string()).primary(item.at(db, span), "wrong type")
+}
+
+pub fn overflow(db: &dyn Db, item: Item<'_>, span: Span) -> Diagnostic {
+    Diagnostic::new(Code::ParamType, "this value is too large to compute").primary(item.at(db, span), "overflows")
+}
+
+/// A node setting whose value could not be computed.
+pub fn node_value(db: &dyn Db, node: Item<'_>, set: &ParamSet, error: &EvalError) -> Diagnostic {
+    match error {
+        EvalError::UnknownName { name, span } => Diagnostic::new(
+            Code::UnresolvedName,
+            format!("`{name}` is not known here: a node's settings are constants"),
+        )
+        .primary(node.at(db, *span), "names cannot be used in a node's settings")
+        .help("write the value itself: `switch_port = 4010`"),
+        EvalError::Type { span, message } => operator(db, node, *span, message),
+        EvalError::Overflow { span } => overflow(db, node, *span),
+        EvalError::Poisoned => Diagnostic::new(Code::ParamType, "this value cannot be computed")
+            .primary(node.at(db, set.value.span), "invalid value"),
+    }
+}
+
+/// A node setting whose value does not fit the parameter's type.
+pub fn bad_override(
+    db: &dyn Db,
+    node: Item<'_>,
+    set: &ParamSet,
+    component: Item<'_>,
+    param: &ParamInfo,
+    problem: &str,
+) -> Diagnostic {
+    let ty = param.ty.map_or("?", |t| t.name());
+    let code = if param.ty == Some(ParamType::Port) && problem.contains("not a port") {
+        Code::InvalidPort
+    } else {
+        Code::ParamType
+    };
+    Diagnostic::new(code, format!("`{}` of `{}` is a `{ty}`: {problem}", param.name, component.name(db)))
+        .primary(node.at(db, set.value.span), problem.to_string())
+        .secondary(component.at(db, param.name_span), format!("`{}` is declared as `{ty}` here", param.name))
+}

@@ -1,0 +1,130 @@
+//! P201: a node's output that no flow serves.
+//!
+//! An output (`connect`) that is not `optional` and whose `when` condition holds must be the start
+//! of a flow, or be served on the host: declared `local Component.port` with that component on
+//! the same node.
+
+use portolan_syntax::Span;
+use portolan_syntax::ast::PortKind;
+
+use super::{node_phrase, port_phrase};
+use crate::analysis::{file_usage, node_usage, user_files};
+use crate::codes::Code;
+use crate::db::Db;
+use crate::diagnostic::{Diagnostic, Edit, Location};
+use crate::items::Item;
+use crate::model::{NodeInfo, NodePort};
+use crate::resolve::{component_info, node_info, port_decl_location, protocol_info};
+use crate::scope::{Resolved, lookup, module_scope};
+
+/// True when another component on the node serves this output on the host itself.
+pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {
+    let Some((component, input)) = &port.local_peer else { return false };
+    info.ports.iter().any(|p| {
+        p.active
+            && p.kind.accepts()
+            && &p.name == input
+            && p.component.name(db) == component
+            && p.component != port.component
+    })
+}
+
+pub fn check<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
+    let info = node_info(db, node);
+    if !info.complete {
+        return Vec::new();
+    }
+    let usage = node_usage(db, node);
+    let mut out = Vec::new();
+    for (index, port) in info.ports.iter().enumerate() {
+        if port.kind != PortKind::Connect || !port.active || port.optional {
+            continue;
+        }
+        if usage.served.contains(&(index as u32)) || served_locally(db, info, port) {
+            continue;
+        }
+        out.push(diagnostic(db, node, port));
+    }
+    out
+}
+
+fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        Code::UnmatchedOutput,
+        format!(
+            "{} needs {}, but no flow provides it",
+            node_phrase(db, node, Some(port.component)),
+            port_phrase(db, port)
+        ),
+    )
+    .primary(node.name_location(db), format!("`{}.{}` is not served by any flow", node.name(db), port.name));
+    if let Some(location) = port_decl_location(db, port) {
+        diagnostic = diagnostic.secondary(location, format!("`{}` is declared here", port.name));
+    }
+    let candidates = serving_inputs(db, node, port);
+    let protocol = port.protocol.map_or_else(|| "it".into(), |p| protocol_info(db, p).title.clone());
+    let file = node.file(db);
+    let text = file.text(db);
+    let end = text.len() as u32;
+    let prefix = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+    for (target, input) in candidates.iter().take(5) {
+        let flow = format!("flow {}.{} -> {}.{}", node.name(db), port.name, target.name(db), input);
+        diagnostic = diagnostic.fix(
+            format!("add a flow to {}.{input}", target.name(db)),
+            vec![Edit { location: Location::in_file(file, Span::new(end, end)), text: format!("{prefix}{flow}\n") }],
+        );
+    }
+    let mut help = match candidates.first() {
+        Some((target, input)) => format!(
+            "add a flow from this output to an input that serves {protocol}: `flow {}.{} -> {}.{input}`",
+            node.name(db),
+            port.name,
+            target.name(db)
+        ),
+        None => format!(
+            "no node of the spec serves {protocol}: add one, and a flow from `{}.{}` to it",
+            node.name(db),
+            port.name
+        ),
+    };
+    if port.component.is_user(db) {
+        help.push_str(&format!(
+            "; or, if the deployment does without it, mark `{}` `optional` in its component",
+            port.name
+        ));
+        let component = component_info(db, port.component);
+        if let Some(decl) = component.ports.get(port.port_index as usize) {
+            let end = decl.spec.as_ref().map_or(decl.protocol_span.end, |s| s.span.end.max(decl.protocol_span.end));
+            diagnostic = diagnostic.fix(
+                format!("mark `{}` optional", port.name),
+                vec![Edit { location: port.component.at(db, Span::new(end, end)), text: " optional".into() }],
+            );
+        }
+    }
+    diagnostic.help(help)
+}
+
+/// Inputs of the spec's nodes that speak this output's protocol and that the node's module can
+/// name: where a flow from this output could go.
+fn serving_inputs<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Vec<(Item<'db>, String)> {
+    let Some(protocol) = port.protocol else { return Vec::new() };
+    let scope = module_scope(db, node.file(db));
+    let mut out = Vec::new();
+    for &file in user_files(db) {
+        for &other in &file_usage(db, file).nodes {
+            let other_info = node_info(db, other);
+            if other == node && !other_info.is_cluster() {
+                continue;
+            }
+            if lookup(db, scope, other.name(db)) != Ok(Resolved::Item(other)) {
+                continue;
+            }
+            for input in &other_info.ports {
+                if input.active && input.kind.accepts() && input.protocol == Some(protocol) {
+                    out.push((other, input.name.to_string()));
+                }
+            }
+        }
+    }
+    out
+}

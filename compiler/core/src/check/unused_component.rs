@@ -1,0 +1,18 @@
+//! P701 (warning): a component of the user's spec that no node uses.
+
+use crate::analysis::spec_usage;
+use crate::codes::Code;
+use crate::db::Db;
+use crate::diagnostic::Diagnostic;
+use crate::items::Item;
+
+pub fn check<'db>(db: &'db dyn Db, component: Item<'db>) -> Vec<Diagnostic> {
+    if !component.is_user(db) || spec_usage(db).components.contains(&component) {
+        return Vec::new();
+    }
+    vec![
+        Diagnostic::new(Code::UnusedComponent, format!("component `{}` is never used", component.name(db)))
+            .primary(component.name_location(db), "no node is built from it")
+            .help(format!("build a node from it (`node name: {}`), or remove it", component.name(db))),
+    ]
+}

@@ -1,0 +1,102 @@
+//! Every diagnostic code: its stable identifier, its name, its default severity, a one-line
+//! summary, and the long explanation `portolan explain CODE` prints.
+//!
+//! Codes are grouped by hundreds: 0xx syntax, 1xx names and modules, 2xx flows, 3xx policy,
+//! 4xx values, 5xx parameters, 6xx nodes and hosts, 7xx unused things.
+
+use crate::diagnostic::Severity;
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $slug:literal, $severity:ident, $summary:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable identifier: `P201`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)*
+                }
+            }
+
+            /// The name: `unmatched-output`.
+            pub fn slug(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $slug,)*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// One line saying what the code reports.
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $summary,)*
+                }
+            }
+
+            /// The long explanation, with a failing and a fixed example.
+            pub fn explain(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!("explain/", $code, ".md")),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError = "P001", "syntax-error", Error, "the text does not follow the grammar";
+    UnresolvedName = "P101", "unresolved-name", Error, "a name that nothing in scope declares";
+    DuplicateDefinition = "P102", "duplicate-definition", Error, "two declarations of one name in one scope";
+    ImportCycle = "P103", "import-cycle", Error, "modules that use each other in a cycle";
+    UnresolvedModule = "P104", "unresolved-module", Error, "a `use` of a module that does not exist";
+    WrongKind = "P105", "wrong-kind", Error, "a name of the wrong kind of thing (a zone where a component is expected)";
+    AmbiguousName = "P106", "ambiguous-name", Error, "a name that two imports or two components both provide";
+    UnmatchedOutput = "P201", "unmatched-output", Error, "a node's output that no flow serves";
+    UnmatchedInput = "P202", "unmatched-input", Warning, "a node's input that no flow reaches";
+    ProtocolMismatch = "P203", "protocol-mismatch", Error, "a flow between ports of different protocols";
+    PortMismatch = "P204", "port-mismatch", Error, "an output pinned to a port its input does not listen on";
+    FlowDirection = "P205", "flow-direction", Error, "a flow that starts at an input or ends at an output";
+    SelfFlow = "P206", "self-flow", Error, "a flow whose two ends are one node that is not a cluster";
+    InvalidProxy = "P207", "invalid-proxy", Error, "a flow `via` a node that cannot relay it";
+    InvalidLocalFlow = "P208", "invalid-local-flow", Error, "a `local` flow or `local` output that is not on one host";
+    PolicyViolation = "P301", "policy-violation", Error, "a flow the zone policy denies";
+    CleartextAcrossTrust = "P302", "cleartext-across-trust", Error, "a cleartext protocol crossing into or out of an untrusted zone";
+    InvalidPort = "P401", "invalid-port", Error, "a port outside 1..65535";
+    InvalidRange = "P402", "invalid-range", Error, "a port range that is empty or reversed";
+    InvalidAddress = "P403", "invalid-address", Error, "an address or network that is not valid";
+    InvalidTrust = "P404", "invalid-trust", Error, "a trust level that does not exist";
+    MissingPort = "P405", "missing-port", Error, "a port whose protocol has no default port and that gives none";
+    ParamType = "P501", "param-type", Error, "a parameter value or expression of the wrong type";
+    RequiredParam = "P502", "required-param", Error, "a parameter without a default that a node leaves unset";
+    NodeZone = "P601", "node-zone", Error, "a node in no zone, or in two";
+    PortConflict = "P602", "port-conflict", Error, "two listeners on one host on the same transport and port";
+    UnusedComponent = "P701", "unused-component", Warning, "a component no node uses";
+    UnusedParam = "P702", "unused-param", Warning, "a parameter no port or condition uses";
+    UnusedZone = "P703", "unused-zone", Warning, "a zone with no nodes";
+}
+
+impl Code {
+    /// Finds a code by its identifier (`P201`, any case) or its name (`unmatched-output`).
+    pub fn parse(text: &str) -> Option<Code> {
+        let text = text.trim();
+        Code::ALL.iter().copied().find(|code| code.as_str().eq_ignore_ascii_case(text) || code.slug() == text)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,186 @@
+//! The salsa database: source files are inputs, every derived fact a tracked function.
+//!
+//! The CLI and the language server both drive this one type: they set file texts, then ask for
+//! diagnostics or the checked model; salsa re-runs only the queries an edit invalidated.
+
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+use salsa::{Durability, Setter};
+
+use crate::stdlib;
+
+/// Where a file comes from: the user's spec, or the standard library embedded in the binary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    User,
+    Stdlib,
+}
+
+/// One source file of the spec or of the standard library.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    /// The path shown to a user: relative to where the tool was started, or `<stdlib>/...`.
+    #[returns(ref)]
+    pub path: String,
+    /// The module this file is: `site`, `zones.dmz`, `std.proto`, `vendor.onee`.
+    #[returns(ref)]
+    pub module: String,
+    #[returns(ref)]
+    pub text: String,
+    #[returns(copy)]
+    pub origin: Origin,
+}
+
+/// The set of files that form one spec, the standard library's included.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: Vec<SourceFile>,
+}
+
+/// The database trait every query takes.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// The workspace input. Its handle never changes; its fields are tracked like any input.
+    fn workspace(&self) -> Workspace;
+}
+
+#[salsa::db]
+impl Db for Database {
+    fn workspace(&self) -> Workspace {
+        Database::workspace(self)
+    }
+}
+
+/// The one database type of Portolan.
+#[salsa::db]
+#[derive(Clone)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+    workspace: Option<Workspace>,
+    by_path: Arc<FxHashMap<String, SourceFile>>,
+    log: Option<ExecutionLog>,
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+/// The names of the tracked functions that ran, in order; for tests of incrementality.
+#[derive(Clone, Default)]
+pub struct ExecutionLog(Arc<Mutex<Vec<String>>>);
+
+impl ExecutionLog {
+    /// Returns the names recorded since the last call, and forgets them.
+    pub fn take(&self) -> Vec<String> {
+        match self.0.lock() {
+            Ok(mut names) => std::mem::take(&mut *names),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        }
+    }
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database::new()
+    }
+}
+
+impl Database {
+    /// A database holding the standard library and no user files.
+    pub fn new() -> Database {
+        Database::build(None)
+    }
+
+    /// A database that records every tracked function it executes.
+    pub fn with_execution_log() -> (Database, ExecutionLog) {
+        let log = ExecutionLog::default();
+        (Database::build(Some(log.clone())), log)
+    }
+
+    fn build(log: Option<ExecutionLog>) -> Database {
+        let callback: Option<Box<dyn Fn(salsa::Event) + Send + Sync>> = log.clone().map(|log| {
+            Box::new(move |event: salsa::Event| {
+                if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                    let text = format!("{database_key:?}");
+                    let name = text.split('(').next().unwrap_or(&text).to_string();
+                    if let Ok(mut names) = log.0.lock() {
+                        names.push(name);
+                    }
+                }
+            }) as Box<dyn Fn(salsa::Event) + Send + Sync>
+        });
+        let mut db = Database { storage: salsa::Storage::new(callback), workspace: None, by_path: Arc::default(), log };
+        let mut files = Vec::new();
+        let mut by_path = FxHashMap::default();
+        for (relative, text) in stdlib::FILES {
+            let path = format!("{}{relative}", stdlib::PATH_PREFIX);
+            let module = stdlib::module_name(relative);
+            let file = SourceFile::builder(path.clone(), module, text.to_string(), Origin::Stdlib)
+                .durability(Durability::HIGH)
+                .new(&db);
+            by_path.insert(path, file);
+            files.push(file);
+        }
+        db.workspace = Some(Workspace::builder(files).durability(Durability::LOW).new(&db));
+        db.by_path = Arc::new(by_path);
+        db
+    }
+
+    /// The workspace input: every file of the spec and of the standard library.
+    pub fn workspace(&self) -> Workspace {
+        match self.workspace {
+            Some(ws) => ws,
+            // `build` always sets it; this arm only keeps the function total.
+            None => Workspace::new(self, Vec::new()),
+        }
+    }
+
+    /// The file with this display path, if the database holds it.
+    pub fn file(&self, path: &str) -> Option<SourceFile> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Every user file, in the order they were added.
+    pub fn user_files(&self) -> Vec<SourceFile> {
+        let ws = self.workspace();
+        ws.files(self).iter().copied().filter(|f| f.origin(self) == Origin::User).collect()
+    }
+
+    /// Adds a user file, or replaces the text of the file already at `path`.
+    pub fn set_file(&mut self, path: &str, module: &str, text: String) -> SourceFile {
+        if let Some(file) = self.file(path) {
+            if file.text(self) != &text {
+                file.set_text(self).to(text);
+            }
+            if file.module(self) != module {
+                file.set_module(self).to(module.to_string());
+            }
+            return file;
+        }
+        let file = SourceFile::new(self, path.to_string(), module.to_string(), text, Origin::User);
+        let ws = self.workspace();
+        let mut files = ws.files(self).clone();
+        files.push(file);
+        ws.set_files(self).to(files);
+        Arc::make_mut(&mut self.by_path).insert(path.to_string(), file);
+        file
+    }
+
+    /// Removes a user file from the spec.
+    pub fn remove_file(&mut self, path: &str) {
+        let Some(file) = self.file(path) else { return };
+        if file.origin(self) != Origin::User {
+            return;
+        }
+        let ws = self.workspace();
+        let files: Vec<SourceFile> = ws.files(self).iter().copied().filter(|f| *f != file).collect();
+        ws.set_files(self).to(files);
+        Arc::make_mut(&mut self.by_path).remove(path);
+    }
+
+    /// True when this database records executions (see [`Database::with_execution_log`]).
+    pub fn is_logging(&self) -> bool {
+        self.log.is_some()
+    }
+}

@@ -1,0 +1,144 @@
+//! The one diagnostic type: a code, a severity, a message, labelled locations (possibly in
+//! several files), notes, help and suggested fixes. Checks build it; renderers, the CLI and the
+//! language server only read it.
+
+use portolan_syntax::Span;
+
+use crate::codes::Code;
+use crate::db::{Db, SourceFile};
+use crate::items::{ItemKey, anchor_offsets};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in a file. Inside the checker a span counts from the start of an item (`anchor`), so
+/// that cached diagnostics stay right when an edit moves the item; [`Location::absolute`] turns it
+/// into an offset from the start of the file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub file: SourceFile,
+    pub anchor: Option<ItemKey>,
+    pub span: Span,
+}
+
+impl Location {
+    /// A location whose span counts from the start of the file.
+    pub fn in_file(file: SourceFile, span: Span) -> Location {
+        Location { file, anchor: None, span }
+    }
+
+    /// The same place, its span counted from the start of the file.
+    pub fn absolute(&self, db: &dyn Db) -> Location {
+        match &self.anchor {
+            None => self.clone(),
+            Some(key) => {
+                let offset = anchor_offsets(db, self.file).get(key).copied().unwrap_or(0);
+                Location { file: self.file, anchor: None, span: self.span.shifted(offset) }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub location: Location,
+    pub message: String,
+    pub primary: bool,
+}
+
+/// A suggested change: what a language server offers as a quick fix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text at `location` with `text` (an empty span inserts).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub location: Location,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// The primary label comes first.
+    pub labels: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity and no labels yet.
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn primary(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
+        self.labels.insert(0, Label { location, message: message.into(), primary: true });
+        self
+    }
+
+    pub fn secondary(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { location, message: message.into(), primary: false });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Diagnostic {
+        self.fixes.push(Fix { title: title.into(), edits });
+        self
+    }
+
+    /// The primary label's location.
+    pub fn location(&self) -> Option<&Location> {
+        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| &l.location)
+    }
+
+    /// This diagnostic with every location counted from the start of its file.
+    pub fn absolute(&self, db: &dyn Db) -> Diagnostic {
+        let mut out = self.clone();
+        for label in &mut out.labels {
+            label.location = label.location.absolute(db);
+        }
+        for fix in &mut out.fixes {
+            for edit in &mut fix.edits {
+                edit.location = edit.location.absolute(db);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,22 @@
+//! The Portolan compiler: an incremental database of source files, name resolution, the checks,
+//! the diagnostics and their renderings. No I/O: callers hand it file texts.
+
+pub mod analysis;
+pub mod check;
+pub mod codes;
+pub mod db;
+pub mod diagnostic;
+pub mod eval;
+pub mod items;
+pub mod model;
+pub mod net;
+pub mod ports;
+pub mod render;
+pub mod resolve;
+pub mod scope;
+pub mod stdlib;
+
+pub use analysis::{diagnostics, file_diagnostics};
+pub use codes::Code;
+pub use db::{Database, Db, ExecutionLog, Origin, SourceFile, Workspace};
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Location, Severity};

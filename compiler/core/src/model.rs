@@ -1,0 +1,253 @@
+//! The resolved model: what each protocol, component, zone, node, flow and policy means once its
+//! names are resolved and its expressions evaluated. Each is the value of one tracked query in
+//! `resolve/`, and carries the diagnostics found while computing it.
+
+use portolan_syntax::ast::{Action, Condition, Direction, Expr, PortKind, PortSpec, ReplicaCount};
+use portolan_syntax::{Name, Span};
+
+use crate::diagnostic::Diagnostic;
+use crate::eval::{ParamType, Value};
+use crate::items::Item;
+use crate::net::Network;
+use crate::ports::{PortSet, Transport};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolInfo {
+    pub name: Name,
+    /// The title as documentation writes it (`HTTPS`), or the name in capitals.
+    pub title: String,
+    pub docs: String,
+    /// The ports a listener uses when it names none; `None` for bare transports (`tcp`).
+    pub default_ports: Option<PortSet>,
+    pub transports: Vec<Transport>,
+    pub encrypted: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamInfo {
+    pub name: Name,
+    pub ty: Option<ParamType>,
+    pub default: Option<Expr>,
+    /// The setting's name as the vendor writes it (`HTTPSIISPORT`).
+    pub title: Option<String>,
+    pub docs: String,
+    pub span: Span,
+    pub name_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortInfo {
+    pub name: Name,
+    pub kind: PortKind,
+    pub spec: Option<PortSpec>,
+    pub optional: bool,
+    pub shared: bool,
+    pub relay: bool,
+    pub condition: Option<Condition>,
+    /// `local Component.port`: served on the host when that component shares the node.
+    pub local_peer: Option<(Name, Name)>,
+    pub title: Option<String>,
+    pub docs: String,
+    pub span: Span,
+    pub name_span: Span,
+    pub protocol_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct ComponentInfo<'db> {
+    pub name: Name,
+    pub title: String,
+    pub docs: String,
+    pub params: Vec<ParamInfo>,
+    pub ports: Vec<PortInfo>,
+    /// The protocol of each port, parallel to `ports`; `None` when it did not resolve.
+    pub protocols: Vec<Option<Item<'db>>>,
+    /// True when every name resolved, so that checks depending on completeness may run.
+    pub complete: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ComponentInfo<'_> {
+    pub fn param(&self, name: &str) -> Option<&ParamInfo> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// How much a zone is trusted, from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trust {
+    Untrusted,
+    Dmz,
+    Internal,
+    Restricted,
+}
+
+impl Trust {
+    pub const NAMES: &'static [&'static str] = &["untrusted", "dmz", "internal", "restricted"];
+
+    pub fn parse(text: &str) -> Option<Trust> {
+        Some(match text {
+            "untrusted" => Trust::Untrusted,
+            "dmz" => Trust::Dmz,
+            "internal" => Trust::Internal,
+            "restricted" => Trust::Restricted,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trust::Untrusted => "untrusted",
+            Trust::Dmz => "dmz",
+            Trust::Internal => "internal",
+            Trust::Restricted => "restricted",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneInfo {
+    pub name: Name,
+    pub title: String,
+    pub docs: String,
+    /// `internal` when the zone does not say.
+    pub trust: Trust,
+    pub trust_given: bool,
+    pub cidrs: Vec<Network>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A port of a node: one port of one of its components, with the node's parameters applied.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct NodePort<'db> {
+    pub component: Item<'db>,
+    /// Which of the node's components (index into `NodeInfo::components`).
+    pub component_index: u32,
+    /// Which port of the component (index into `ComponentInfo::ports`).
+    pub port_index: u32,
+    pub name: Name,
+    pub kind: PortKind,
+    pub protocol: Option<Item<'db>>,
+    /// The ports it listens on, or (for an output) the ports it is pinned to or its protocol's.
+    pub ports: PortSet,
+    /// For an output: true when it names its port (`on tcp/...`), so it only connects there.
+    pub pinned: bool,
+    pub optional: bool,
+    pub shared: bool,
+    pub relay: bool,
+    /// False when its `when` condition does not hold on this node.
+    pub active: bool,
+    pub local_peer: Option<(Name, Name)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct NodeInfo<'db> {
+    pub name: Name,
+    pub title: Option<String>,
+    pub docs: String,
+    pub zone: Option<Item<'db>>,
+    pub components: Vec<Item<'db>>,
+    /// True when every component resolved and parsed: checks needing all ports may run.
+    pub complete: bool,
+    pub replicas: Option<ReplicaCount>,
+    pub addresses: Vec<Network>,
+    pub ports: Vec<NodePort<'db>>,
+    /// The value of every parameter of every component, per component (parallel to `components`).
+    pub params: Vec<Vec<(Name, Option<Value>)>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'db> NodeInfo<'db> {
+    /// A cluster is a node with replicas: flows between its members are allowed.
+    pub fn is_cluster(&self) -> bool {
+        self.replicas.as_ref().is_some_and(|r| !matches!(r, ReplicaCount::Count(0 | 1)))
+    }
+}
+
+/// One end of a flow: a node and the index of one of its ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub struct Endpoint<'db> {
+    pub node: Item<'db>,
+    pub port: u32,
+}
+
+/// One leg of a flow: a direct connection between two nodes.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct Hop<'db> {
+    pub from: Endpoint<'db>,
+    pub to: Endpoint<'db>,
+    pub protocol: Option<Item<'db>>,
+    pub ports: PortSet,
+    pub encrypted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct FlowInfo<'db> {
+    pub label: Option<String>,
+    pub docs: String,
+    pub direction: Direction,
+    pub local: bool,
+    pub from: Option<Endpoint<'db>>,
+    pub to: Option<Endpoint<'db>>,
+    pub via: Vec<Endpoint<'db>>,
+    /// The connections this flow opens, in order; for a two-way flow between peers, both ways.
+    /// Empty when an end did not resolve or the flow is invalid.
+    pub hops: Vec<Hop<'db>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Zones and nodes a policy rule names; empty means `any`.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct Selector<'db> {
+    pub any: bool,
+    pub targets: Vec<Item<'db>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub enum ServiceMatch<'db> {
+    Protocol(Item<'db>),
+    Ports(PortSet),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub enum RuleScopeInfo<'db> {
+    Between { from: Selector<'db>, to: Selector<'db> },
+    Within(Selector<'db>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct RuleInfo<'db> {
+    pub policy: Item<'db>,
+    pub action: Action,
+    pub scope: RuleScopeInfo<'db>,
+    /// Empty: every protocol and port.
+    pub services: Vec<ServiceMatch<'db>>,
+    pub label: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct RequireInfo<'db> {
+    pub policy: Item<'db>,
+    pub level: Trust,
+    pub label: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct DefaultInfo<'db> {
+    pub policy: Item<'db>,
+    pub action: Action,
+    pub span: Span,
+}
+
+/// One `policy` block, resolved.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct PolicyInfo<'db> {
+    pub defaults: Vec<DefaultInfo<'db>>,
+    pub rules: Vec<RuleInfo<'db>>,
+    pub requires: Vec<RequireInfo<'db>>,
+    pub diagnostics: Vec<Diagnostic>,
+}

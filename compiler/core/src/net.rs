@@ -1,0 +1,91 @@
+//! Addresses and networks as a spec writes them: `10.0.0.5`, `10.0.0.0/16`, `2001:db8::/32`.
+
+use std::fmt;
+use std::net::IpAddr;
+
+/// An address with a prefix length; a single host has the full length (32 or 128).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Network {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+impl Network {
+    /// Parses an address or a network; the error says what is wrong in words.
+    pub fn parse(text: &str) -> Result<Network, String> {
+        let (addr_text, prefix_text) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let addr: IpAddr = addr_text.parse().map_err(|_| format!("`{addr_text}` is not an IPv4 or IPv6 address"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix_text {
+            None => max,
+            Some(p) => match p.parse::<u8>() {
+                Ok(n) if n <= max => n,
+                _ => return Err(format!("`/{p}` is not a prefix length for this address: use 0 to {max}")),
+            },
+        };
+        let network = Network { addr, prefix };
+        if network.masked() != addr {
+            return Err(format!("`{text}` has host bits set: the network is `{}/{prefix}`", network.masked()));
+        }
+        Ok(network)
+    }
+
+    pub fn is_ipv4(&self) -> bool {
+        self.addr.is_ipv4()
+    }
+
+    pub fn is_host(&self) -> bool {
+        self.prefix == if self.is_ipv4() { 32 } else { 128 }
+    }
+
+    /// The address with the bits after the prefix cleared.
+    pub fn masked(&self) -> IpAddr {
+        match self.addr {
+            IpAddr::V4(v4) => {
+                let bits = u32::from(v4);
+                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
+                IpAddr::V4((bits & mask).into())
+            }
+            IpAddr::V6(v6) => {
+                let bits = u128::from(v6);
+                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+                IpAddr::V6((bits & mask).into())
+            }
+        }
+    }
+
+    /// True when every address of `other` is in this network.
+    pub fn contains(&self, other: &Network) -> bool {
+        if self.is_ipv4() != other.is_ipv4() || other.prefix < self.prefix {
+            return false;
+        }
+        Network { addr: other.addr, prefix: self.prefix }.masked() == self.masked()
+    }
+}
+
+impl fmt::Display for Network {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_host() { write!(f, "{}", self.addr) } else { write!(f, "{}/{}", self.addr, self.prefix) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_hosts_and_networks() -> Result<(), String> {
+        let net = Network::parse("10.20.0.0/16")?;
+        assert!(net.contains(&Network::parse("10.20.3.4")?));
+        assert!(!net.contains(&Network::parse("10.21.0.1")?));
+        assert!(Network::parse("2001:db8::/32")?.contains(&Network::parse("2001:db8::1")?));
+        assert!(Network::parse("10.0.0.1/8").is_err());
+        assert!(Network::parse("10.0.0.0/33").is_err());
+        assert!(Network::parse("300.1.1.1").is_err());
+        assert_eq!(Network::parse("10.0.0.1")?.to_string(), "10.0.0.1");
+        Ok(())
+    }
+}

@@ -1,0 +1,247 @@
+//! `node` items: their zone, components, addresses, parameter values and resulting ports.
+
+use portolan_syntax::Name;
+use portolan_syntax::ast;
+use rustc_hash::FxHashMap;
+
+use super::{ParamEnv, resolve_to};
+use crate::check;
+use crate::db::Db;
+use crate::eval::{self, NoNames, PortError, Value, eval_ports};
+use crate::items::{Item, ItemKind, NodeSyntax};
+use crate::model::{NodeInfo, NodePort};
+use crate::net::Network;
+use crate::resolve::{component_info, protocol_info};
+use crate::scope::module_locals;
+
+#[salsa::tracked(returns(ref))]
+pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
+    let mut info = NodeInfo {
+        name: item.name(db).clone(),
+        title: None,
+        docs: String::new(),
+        zone: None,
+        components: Vec::new(),
+        complete: false,
+        replicas: None,
+        addresses: Vec::new(),
+        ports: Vec::new(),
+        params: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let (decl, enclosing) = match item.node_syntax(db) {
+        Some(NodeSyntax::Parsed { decl, zone }) => (decl, zone),
+        Some(NodeSyntax::Broken { .. }) | None => return info,
+    };
+    info.title = decl.title.as_ref().map(|t| t.value.clone());
+    info.docs = decl.docs.text.clone();
+    info.replicas = decl.replicas.as_ref().map(|r| r.count.clone());
+    let diagnostics = &mut info.diagnostics;
+    let mut complete = true;
+
+    // The zone: the enclosing `zone` block, or `in zone` at the top level; never both, never none.
+    info.zone = match (enclosing, &decl.zone) {
+        (Some(zone), written) => {
+            let found = module_locals(db, item.file(db)).all(&zone.name.name).find(|z| z.kind(db) == ItemKind::Zone);
+            if let (Some(path), Some(found)) = (written, found) {
+                let target = resolve_to(db, item, path, &[ItemKind::Zone], diagnostics);
+                if target.is_some_and(|t| t.item != found) {
+                    diagnostics.push(check::node_zone::two_zones(db, item, decl, zone, path));
+                }
+            }
+            found
+        }
+        (None, Some(path)) => match resolve_to(db, item, path, &[ItemKind::Zone], diagnostics) {
+            Some(target) if target.rest.is_empty() => Some(target.item),
+            Some(target) => {
+                diagnostics.push(check::unresolved::member(db, item, &target.rest[0], "zone", target.item, &[]));
+                None
+            }
+            None => None,
+        },
+        (None, None) => {
+            diagnostics.push(check::node_zone::no_zone(db, item, decl));
+            None
+        }
+    };
+
+    for path in &decl.components {
+        match resolve_to(db, item, path, &[ItemKind::Component], diagnostics) {
+            Some(target) if target.rest.is_empty() => {
+                complete &= target.known && component_info(db, target.item).complete;
+                if target.known {
+                    info.components.push(target.item);
+                }
+            }
+            Some(target) => {
+                diagnostics.push(check::unresolved::member(db, item, &target.rest[0], "component", target.item, &[]));
+                complete = false;
+            }
+            None => complete = false,
+        }
+    }
+
+    for address in &decl.addresses {
+        match Network::parse(&address.text) {
+            Ok(network) => info.addresses.push(network),
+            Err(problem) => diagnostics.push(check::invalid_address::diagnostic(db, item, address, &problem)),
+        }
+    }
+
+    // What the node sets: each value is a constant, applied to every component with that param
+    // (or to one component, when written `Component.param = value`).
+    let mut overrides: Vec<FxHashMap<Name, Value>> = vec![FxHashMap::default(); info.components.len()];
+    let mut override_spans: Vec<FxHashMap<Name, &ast::ParamSet>> = vec![FxHashMap::default(); info.components.len()];
+    for set in &decl.params {
+        let value = match eval::eval(&set.value, &mut NoNames) {
+            Ok(value) => value,
+            Err(error) => {
+                diagnostics.push(check::param_type::node_value(db, item, set, &error));
+                continue;
+            }
+        };
+        let (component_name, param_name) = match set.target.segments.as_slice() {
+            [param] => (None, param),
+            [component, param] => (Some(component), param),
+            _ => {
+                diagnostics.push(check::unresolved::override_target(db, item, set, &info.components));
+                continue;
+            }
+        };
+        let mut applied = false;
+        for (index, &component) in info.components.iter().enumerate() {
+            if component_name.is_some_and(|c| c.name != *component.name(db)) {
+                continue;
+            }
+            if component_info(db, component).param(&param_name.name).is_some() {
+                if override_spans[index].contains_key(&param_name.name) {
+                    let previous = override_spans[index][&param_name.name].target.span;
+                    diagnostics.push(check::duplicate::member(db, item, "setting", param_name, previous));
+                } else {
+                    overrides[index].insert(param_name.name.clone(), value.clone());
+                    override_spans[index].insert(param_name.name.clone(), set);
+                }
+                applied = true;
+            }
+        }
+        if !applied && complete {
+            diagnostics.push(check::unresolved::override_target(db, item, set, &info.components));
+        }
+    }
+
+    for (index, &component) in info.components.iter().enumerate() {
+        let component_data = component_info(db, component);
+        // Type-check what the node sets, and require what has no default.
+        for param in &component_data.params {
+            match (overrides[index].get(&param.name), &param.default, param.ty) {
+                (Some(value), _, Some(ty)) => {
+                    if let Err(problem) = ty.check(value) {
+                        let set = override_spans[index][&param.name];
+                        diagnostics.push(check::param_type::bad_override(db, item, set, component, param, &problem));
+                    }
+                }
+                (None, None, _) => {
+                    diagnostics.push(check::required_param::diagnostic(db, item, decl, component, param));
+                }
+                _ => {}
+            }
+        }
+        let mut env = ParamEnv::new(&component_data.params, overrides[index].clone());
+        for (port_index, port) in component_data.ports.iter().enumerate() {
+            let protocol = component_data.protocols.get(port_index).copied().flatten();
+            let active = match &port.condition {
+                None => true,
+                Some(condition) => match env.value(&condition.param.name) {
+                    Some(Ok(Value::Bool(b))) => b != condition.negated,
+                    _ => true,
+                },
+            };
+            let default_ports = protocol.and_then(|p| protocol_info(db, p).default_ports.clone());
+            let (ports, pinned) = match &port.spec {
+                Some(spec) => {
+                    let (ports, errors) = eval_ports(spec, &mut env, false);
+                    if !overrides[index].is_empty() {
+                        report_node_port_errors(
+                            db,
+                            item,
+                            component,
+                            port,
+                            &errors,
+                            &override_spans[index],
+                            diagnostics,
+                        );
+                    }
+                    (ports, port.kind.initiates())
+                }
+                None => (default_ports.unwrap_or_default(), false),
+            };
+            info.ports.push(NodePort {
+                component,
+                component_index: index as u32,
+                port_index: port_index as u32,
+                name: port.name.clone(),
+                kind: port.kind,
+                protocol,
+                ports,
+                pinned,
+                optional: port.optional,
+                shared: port.shared,
+                relay: port.relay,
+                active,
+                local_peer: port.local_peer.clone(),
+            });
+        }
+        let values =
+            component_data.params.iter().map(|p| (p.name.clone(), env.value(&p.name).and_then(Result::ok))).collect();
+        info.params.push(values);
+    }
+    info.complete = complete;
+    info
+}
+
+/// How a node's port was found by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortLookup {
+    Found(u32),
+    NotFound,
+    /// More than one component of the node has a port of this name.
+    Ambiguous(Vec<u32>),
+}
+
+/// Finds a port of a node by name, optionally qualified by the component that declares it.
+pub fn find_port(db: &dyn Db, node: &NodeInfo<'_>, component: Option<&str>, name: &str) -> PortLookup {
+    let found: Vec<u32> = node
+        .ports
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.name == name && component.is_none_or(|c| p.component.name(db) == c))
+        .map(|(i, _)| i as u32)
+        .collect();
+    match found.as_slice() {
+        [] => PortLookup::NotFound,
+        [one] => PortLookup::Found(*one),
+        _ => PortLookup::Ambiguous(found),
+    }
+}
+
+fn report_node_port_errors(
+    db: &dyn Db,
+    node: Item<'_>,
+    component: Item<'_>,
+    port: &crate::model::PortInfo,
+    errors: &[PortError],
+    overrides: &FxHashMap<Name, &ast::ParamSet>,
+    diagnostics: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    // Errors that the component's defaults already produce were reported on the component.
+    let mut names = Vec::new();
+    if let Some(spec) = &port.spec {
+        eval::names_in_ports(spec, &mut names);
+    }
+    let Some(set) = names.iter().find_map(|(name, _)| overrides.get(name)) else { return };
+    for error in errors {
+        if matches!(error, PortError::Invalid { .. } | PortError::Reversed { .. }) {
+            diagnostics.extend(check::invalid_port::from_error(db, component, error, Some((node, set, port))));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `policy` items: defaults, allow/deny rules and encryption requirements, names resolved.
+
+use portolan_syntax::ast::{self, PolicyStmt, RuleScope, Service};
+
+use super::resolve_to;
+use crate::check;
+use crate::db::Db;
+use crate::diagnostic::Diagnostic;
+use crate::eval::{NoNames, eval_ports};
+use crate::items::{Item, ItemKind};
+use crate::model::{DefaultInfo, PolicyInfo, RequireInfo, RuleInfo, RuleScopeInfo, Selector, ServiceMatch, Trust};
+
+#[salsa::tracked(returns(ref))]
+pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
+    let mut info =
+        PolicyInfo { defaults: Vec::new(), rules: Vec::new(), requires: Vec::new(), diagnostics: Vec::new() };
+    let Some(decl) = item.policy_decl(db) else { return info };
+    for stmt in &decl.statements {
+        match stmt {
+            PolicyStmt::Default { action, span, .. } => {
+                info.defaults.push(DefaultInfo { policy: item, action: *action, span: *span });
+            }
+            PolicyStmt::Rule(rule) => {
+                let diagnostics = &mut info.diagnostics;
+                let scope = match &rule.scope {
+                    RuleScope::Between { from, to } => RuleScopeInfo::Between {
+                        from: selector(db, item, from, diagnostics),
+                        to: selector(db, item, to, diagnostics),
+                    },
+                    RuleScope::Within(zones) => RuleScopeInfo::Within(selector(db, item, zones, diagnostics)),
+                };
+                let mut services = Vec::new();
+                for service in &rule.services {
+                    match service {
+                        Service::Protocol(path) => {
+                            if let Some(target) = resolve_to(db, item, path, &[ItemKind::Protocol], diagnostics) {
+                                services.push(ServiceMatch::Protocol(target.item));
+                            }
+                        }
+                        Service::Port(term) => {
+                            let spec = ast::PortSpec { terms: vec![term.clone()], span: term.span };
+                            let (ports, errors) = eval_ports(&spec, &mut NoNames, true);
+                            for error in &errors {
+                                diagnostics.extend(check::invalid_port::from_error(db, item, error, None));
+                            }
+                            services.push(ServiceMatch::Ports(ports));
+                        }
+                    }
+                }
+                info.rules.push(RuleInfo {
+                    policy: item,
+                    action: rule.action,
+                    scope,
+                    services,
+                    label: rule.label.as_ref().map(|l| l.value.clone()),
+                    span: rule.span,
+                });
+            }
+            PolicyStmt::RequireEncrypted { level, label, span, .. } => match Trust::parse(&level.name) {
+                Some(trust) => info.requires.push(RequireInfo {
+                    policy: item,
+                    level: trust,
+                    label: label.as_ref().map(|l| l.value.clone()),
+                    span: *span,
+                }),
+                None => info.diagnostics.push(check::trust::unknown(db, item, level)),
+            },
+        }
+    }
+    info
+}
+
+fn selector<'db>(
+    db: &'db dyn Db,
+    item: Item<'db>,
+    selector: &ast::Selector,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Selector<'db> {
+    match selector {
+        ast::Selector::Any(_) => Selector { any: true, targets: Vec::new() },
+        ast::Selector::Names(paths) => {
+            let mut targets = Vec::new();
+            for path in paths {
+                if let Some(target) = resolve_to(db, item, path, &[ItemKind::Zone, ItemKind::Node], diagnostics) {
+                    targets.push(target.item);
+                }
+            }
+            Selector { any: false, targets }
+        }
+    }
+}

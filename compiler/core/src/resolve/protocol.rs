@@ -1,0 +1,54 @@
+//! `protocol` items: default ports, transports, encryption.
+
+use crate::check;
+use crate::db::Db;
+use crate::eval::{NoNames, eval_ports};
+use crate::items::Item;
+use crate::model::ProtocolInfo;
+use crate::ports::{PortSet, Transport};
+
+#[salsa::tracked(returns(ref))]
+pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
+    let Some(decl) = item.protocol_decl(db) else {
+        let name = item.name(db).clone();
+        return ProtocolInfo {
+            title: name.to_uppercase(),
+            name,
+            docs: String::new(),
+            default_ports: None,
+            transports: Vec::new(),
+            encrypted: false,
+            diagnostics: Vec::new(),
+        };
+    };
+    let mut diagnostics = Vec::new();
+    let mut transports: Vec<Transport> = Vec::new();
+    let mut with_ports = Vec::new();
+    for term in &decl.ports.terms {
+        transports.extend(Transport::of(term.transports));
+        if term.value.is_some() {
+            with_ports.push(term.clone());
+        }
+    }
+    transports.sort();
+    transports.dedup();
+    let default_ports = if with_ports.is_empty() {
+        None
+    } else {
+        let spec = portolan_syntax::ast::PortSpec { terms: with_ports, span: decl.ports.span };
+        let (ports, errors) = eval_ports(&spec, &mut NoNames, false);
+        for error in &errors {
+            diagnostics.extend(check::invalid_port::from_error(db, item, error, None));
+        }
+        Some(ports).filter(|p: &PortSet| !p.is_empty())
+    };
+    ProtocolInfo {
+        name: decl.name.name.clone(),
+        title: decl.title.as_ref().map_or_else(|| decl.name.name.to_uppercase(), |t| t.value.clone()),
+        docs: decl.docs.text.clone(),
+        default_ports,
+        transports,
+        encrypted: decl.encrypted.is_some(),
+        diagnostics,
+    }
+}
