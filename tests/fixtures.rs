@@ -1,0 +1,49 @@
+//! Diagnostics of every fixture folder under `tests/fixtures/`, as insta snapshots.
+//!
+//! A fixture is a folder of `.ptl` files forming one spec. Its `// expect:` lines name the codes
+//! it must produce (`// expect: clean` for none), so a regression fails even if its snapshot
+//! were accepted blindly. Every code has a fixture that triggers it (`<code>-<name>`) and a
+//! near miss that must stay clean of it (`<code>-<name>-ok`).
+
+use portolan_tests as support;
+use std::path::Path;
+
+#[test]
+fn fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("tests/fixtures exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no fixtures found");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let files = support::read_folder(case);
+        let db = support::database(&files);
+        let diagnostics = portolan::diagnostics(&db);
+        let got = support::codes(&diagnostics);
+        match support::expected_codes(&files) {
+            Some(expected) if expected != got => {
+                failures.push(format!("{name}: expected {expected:?}, got {got:?}"));
+            }
+            None => failures.push(format!("{name}: no `// expect:` line")),
+            _ => {}
+        }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(root.join("../snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        let rendered = support::rendered(&db, &diagnostics);
+        // Check every case before failing, so one run shows every changed snapshot.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name.clone(), rendered));
+        }));
+        if outcome.is_err() {
+            failures.push(format!("{name}: the rendered diagnostics differ from the snapshot"));
+        }
+    }
+    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
