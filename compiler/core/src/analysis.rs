@@ -126,6 +126,18 @@ pub fn node_usage<'db>(db: &'db dyn Db, node: Item<'db>) -> NodeUsage {
     }
 }
 
+/// True when some node is built from this component.
+#[salsa::tracked(returns(copy))]
+pub fn component_used<'db>(db: &'db dyn Db, component: Item<'db>) -> bool {
+    spec_usage(db).components.contains(&component)
+}
+
+/// True when some node sits in this zone.
+#[salsa::tracked(returns(copy))]
+pub fn zone_used<'db>(db: &'db dyn Db, zone: Item<'db>) -> bool {
+    spec_usage(db).zones.contains(&zone)
+}
+
 /// Every `policy` of the spec, merged.
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
 pub struct SpecPolicy<'db> {

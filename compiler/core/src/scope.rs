@@ -162,6 +162,10 @@ pub fn module_scope(db: &dyn Db, file: SourceFile) -> Scope<'_> {
         uses: Vec::new(),
     };
     for &item in file_items(db, file) {
+        // Read only `use` items' syntax, so that editing a flow does not re-run this query.
+        if item.kind(db) != ItemKind::Use {
+            continue;
+        }
         let Some(decl) = item.use_decl(db) else { continue };
         let module_name = decl.module.text();
         let Some(&target) = index.get(&module_name) else {

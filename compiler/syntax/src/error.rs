@@ -128,6 +128,12 @@ fn describe_expected(positives: &[Rule]) -> Option<String> {
         Rule::kw_flow,
         Rule::kw_policy,
         Rule::item_start,
+        Rule::use_decl,
+        Rule::protocol_decl,
+        Rule::component_decl,
+        Rule::zone_decl,
+        Rule::flow_decl,
+        Rule::policy_decl,
     ];
     if positives.iter().filter(|r| item_keywords.contains(r)).count() >= 2 {
         return Some("an item: `use`, `protocol`, `component`, `zone`, `node`, `flow` or `policy`".to_string());

@@ -1,13 +1,13 @@
 //! P701 (warning): a component of the user's spec that no node uses.
 
-use crate::analysis::spec_usage;
+use crate::analysis::component_used;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
 
 pub fn check<'db>(db: &'db dyn Db, component: Item<'db>) -> Vec<Diagnostic> {
-    if !component.is_user(db) || spec_usage(db).components.contains(&component) {
+    if !component.is_user(db) || component_used(db, component) {
         return Vec::new();
     }
     vec![

@@ -1,13 +1,13 @@
 //! P703 (warning): a zone of the user's spec with no nodes.
 
-use crate::analysis::spec_usage;
+use crate::analysis::zone_used;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
 
 pub fn check<'db>(db: &'db dyn Db, zone: Item<'db>) -> Vec<Diagnostic> {
-    if !zone.is_user(db) || spec_usage(db).zones.contains(&zone) {
+    if !zone.is_user(db) || zone_used(db, zone) {
         return Vec::new();
     }
     vec![

@@ -1,0 +1,180 @@
+//! Which tracked functions re-run after an edit: salsa's `WillExecute` events, counted by name.
+//!
+//! Editing one flow must re-parse its file and re-check that flow, not the other flows, nodes or
+//! components of the workspace.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
+
+use std::collections::BTreeMap;
+
+use portolan::{Database, ExecutionLog};
+
+const COMPONENTS: &str = r#"
+component Server "Web server" {
+    param port: port = 443
+    listen web: https on tcp/port
+    connect db: tds "application database"
+}
+component Sql "SQL Server" {
+    listen tds: tds
+}
+component Browser "Browser" {
+    connect web: https
+}
+"#;
+
+const SITE: &str = r#"
+use components.*
+zone dc "Data center" {
+    trust internal
+    cidr 10.0.0.0/16
+    node web1: Server { address 10.0.0.11 }
+    node web2: Server { address 10.0.0.12 }
+    node web3: Server { address 10.0.0.13 }
+    node sql: Sql { address 10.0.0.20 }
+}
+zone internet { trust untrusted  node users[*]: Browser }
+policy { default deny  allow internet -> dc on https  allow within dc }
+"#;
+
+fn flows(label: &str) -> String {
+    let mut text = String::from("use site.*\n");
+    for web in ["web1", "web2", "web3"] {
+        text.push_str(&format!("flow users.web -> {web}.web \"users to {web}\"\n"));
+    }
+    text.push_str(&format!("flow web1.db -> sql.tds \"{label}\"\n"));
+    text.push_str("flow web2.db -> sql.tds \"web2 database\"\n");
+    text.push_str("flow web3.db -> sql.tds \"web3 database\"\n");
+    text
+}
+
+fn setup() -> (Database, ExecutionLog) {
+    let (mut db, log) = Database::with_execution_log();
+    db.set_file("components.ptl", "components", COMPONENTS.to_string());
+    db.set_file("site.ptl", "site", SITE.to_string());
+    db.set_file("flows.ptl", "flows", flows("web1 database"));
+    assert!(portolan::diagnostics(&db).is_empty(), "{:#?}", portolan::diagnostics(&db));
+    log.take();
+    (db, log)
+}
+
+/// How many times each tracked function ran.
+fn counts(log: &ExecutionLog) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for name in log.take() {
+        *counts.entry(name).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn ran(counts: &BTreeMap<String, usize>, name: &str) -> usize {
+    counts.get(name).copied().unwrap_or(0)
+}
+
+#[test]
+fn editing_one_flows_label_rechecks_that_flow_only() {
+    let (mut db, log) = setup();
+    // A longer label moves every flow after it: their offsets change, their syntax does not.
+    db.set_file("flows.ptl", "flows", flows("the database of the first web server"));
+    assert!(portolan::diagnostics(&db).is_empty());
+    let counts = counts(&log);
+    insta::assert_debug_snapshot!("label_edit", counts);
+
+    assert_eq!(ran(&counts, "parse_file"), 1, "only the edited file is parsed again");
+    assert_eq!(ran(&counts, "flow_info"), 1, "only the edited flow is resolved again");
+    assert_eq!(ran(&counts, "item_diagnostics"), 1, "only the edited flow is checked again");
+    assert_eq!(ran(&counts, "file_diagnostics"), 1, "only the edited file's diagnostics are collected again");
+    for untouched in [
+        "node_info",
+        "component_info",
+        "zone_info",
+        "policy_info",
+        "protocol_info",
+        "spec_usage",
+        "spec_policy",
+        "module_scope",
+    ] {
+        assert_eq!(ran(&counts, untouched), 0, "`{untouched}` must not re-run after a label edit");
+    }
+}
+
+#[test]
+fn removing_one_flow_rechecks_the_node_it_served() {
+    let (mut db, log) = setup();
+    // Without its database flow, web3's output is unmatched.
+    let edited = flows("web1 database").replace("flow web3.db -> sql.tds \"web3 database\"\n", "");
+    db.set_file("flows.ptl", "flows", edited);
+    let diagnostics = portolan::diagnostics(&db);
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["P201"], "{diagnostics:#?}");
+    let counts = counts(&log);
+    insta::assert_debug_snapshot!("flow_removed", counts);
+
+    assert_eq!(ran(&counts, "flow_info"), 0, "the other flows are not resolved again");
+    assert_eq!(ran(&counts, "node_info"), 0, "nodes are not resolved again");
+    assert_eq!(ran(&counts, "spec_usage"), 1, "the spec-wide usage is merged again");
+    assert_eq!(ran(&counts, "item_diagnostics"), 1, "only web3, whose output lost its flow, is checked again");
+}
+
+#[test]
+fn editing_a_components_title_reresolves_no_flow() {
+    let (mut db, log) = setup();
+    db.set_file("components.ptl", "components", COMPONENTS.replace("\"SQL Server\"", "\"Microsoft SQL Server\""));
+    assert!(portolan::diagnostics(&db).is_empty());
+    let counts = counts(&log);
+    assert_eq!(ran(&counts, "parse_file"), 1, "only components.ptl is parsed again");
+    assert_eq!(ran(&counts, "component_info"), 1, "only the edited component is resolved again");
+    assert_eq!(ran(&counts, "node_info"), 1, "only the node built from it is resolved again");
+    assert_eq!(ran(&counts, "flow_info"), 0, "the node's ports did not change, so no flow is resolved again");
+}
+
+#[test]
+fn changing_a_port_reresolves_the_flows_to_it() {
+    let (mut db, log) = setup();
+    db.set_file("components.ptl", "components", COMPONENTS.replace("listen tds: tds", "listen tds: tds on tcp/1444"));
+    assert!(portolan::diagnostics(&db).is_empty());
+    let counts = counts(&log);
+    assert_eq!(ran(&counts, "node_info"), 1, "only the SQL node's ports changed");
+    assert_eq!(ran(&counts, "flow_info"), 3, "the three database flows, not the three flows to the web servers");
+}
+
+#[test]
+fn one_edit_in_a_hundred_flows_resolves_one_flow() {
+    let (mut db, log) = Database::with_execution_log();
+    db.set_file("components.ptl", "components", COMPONENTS.to_string());
+    db.set_file("site.ptl", "site", SITE.to_string());
+    let many = |changed: &str| {
+        let mut text = String::from("use site.*\n");
+        for i in 0..100 {
+            let label = if i == 50 { changed.to_string() } else { format!("route {i}") };
+            let web = ["web1", "web2", "web3"][i % 3];
+            text.push_str(&format!("flow users.web -> {web}.web \"{label}\"\n"));
+        }
+        text.push_str("flow web1.db -> sql.tds\nflow web2.db -> sql.tds\nflow web3.db -> sql.tds\n");
+        text
+    };
+    db.set_file("flows.ptl", "flows", many("route 50"));
+    assert!(portolan::diagnostics(&db).is_empty());
+    log.take();
+    db.set_file("flows.ptl", "flows", many("route fifty, relabelled"));
+    assert!(portolan::diagnostics(&db).is_empty());
+    let counts = counts(&log);
+    assert_eq!(ran(&counts, "flow_info"), 1, "{counts:#?}");
+    assert_eq!(ran(&counts, "item_diagnostics"), 1, "{counts:#?}");
+}
+
+#[test]
+fn diagnostics_move_with_their_item() {
+    // A cached diagnostic keeps pointing at its item when an edit above moves that item.
+    let (mut db, _log) = setup();
+    let broken = flows("web1 database").replace("flow web3.db -> sql.tds", "flow web3.db -> sql.nothing");
+    db.set_file("flows.ptl", "flows", broken.clone());
+    let before = portolan::diagnostics(&db);
+    let shifted = format!("// a new first line\n{broken}");
+    db.set_file("flows.ptl", "flows", shifted.clone());
+    let after = portolan::diagnostics(&db);
+    let span = |d: &[portolan::Diagnostic]| d[0].location().map(|l| l.span).unwrap();
+    let (b, a) = (span(&before), span(&after));
+    assert_eq!(a.start - b.start, "// a new first line\n".len() as u32);
+    assert_eq!(&shifted[a.start as usize..a.end as usize], "nothing");
+}
