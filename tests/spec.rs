@@ -1,0 +1,201 @@
+//! `spec/` stays true: the grammar page is the grammar, the standard-library page lists what the
+//! library's sources declare, and every `ptl` code block in the docs parses (and every
+//! `ptl check` block checks clean). Run with `PORTOLAN_BLESS=1` to rewrite the generated pages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use portolan::Database;
+use portolan::items::{ItemKind, file_items, parse_file};
+use portolan::resolve::{component_info, protocol_info};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Compares a generated page with the file, or writes it when blessing.
+fn check_page(relative: &str, generated: &str) {
+    let path = root().join(relative);
+    if std::env::var_os("PORTOLAN_BLESS").is_some() {
+        std::fs::write(&path, generated).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "{relative} is out of date with its sources; run `PORTOLAN_BLESS=1 cargo test -p portolan-tests --test spec`"
+    );
+}
+
+#[test]
+fn grammar_page_is_the_grammar() {
+    let grammar = std::fs::read_to_string(root().join("compiler/syntax/src/portolan.pest")).unwrap();
+    let page = format!(
+        "# Grammar\n\n\
+         This is the grammar the parser runs, `compiler/syntax/src/portolan.pest`, verbatim (a test \
+         keeps this page equal to it). It is a [pest](https://pest.rs) grammar: `~` is sequence, \
+         `|` ordered choice, `*` `+` `?` repetition, `!` negative lookahead; `_{{ }}` rules are \
+         silent, `@{{ }}` rules atomic (no implicit whitespace inside). `WHITESPACE` and `COMMENT` \
+         may appear between any two tokens of a non-atomic rule.\n\n\
+         Before this grammar runs, a file is split into top-level items (see \
+         [Errors and recovery](language.md#errors-and-recovery)); each item is parsed with the \
+         rule `item`.\n\n```pest\n{grammar}```\n"
+    );
+    check_page("spec/grammar.md", &page);
+}
+
+#[test]
+fn stdlib_page_lists_the_library() {
+    check_page("spec/stdlib.md", &stdlib_page());
+}
+
+fn one_line(text: &str) -> String {
+    text.split("\n\n").next().unwrap_or("").replace('\n', " ").replace('|', "\\|")
+}
+
+fn stdlib_page() -> String {
+    let db = Database::new();
+    let mut page = String::from(
+        "# Standard library\n\n\
+         The standard library is embedded in the `portolan` binary: `use std.infra` or \
+         `use vendor.onee` works from any folder, and `std.proto` is in scope everywhere without \
+         a `use`. This page is generated from the library's sources (`stdlib/`); a test keeps \
+         it equal to them.\n",
+    );
+    let mut files: Vec<_> =
+        db.workspace().files(&db).iter().copied().filter(|f| f.origin(&db) == portolan::Origin::Stdlib).collect();
+    files.sort_by_key(|f| f.module(&db).clone());
+    for file in files {
+        let _ = write!(page, "\n## `{}`\n\n", file.module(&db));
+        let docs = &parse_file(&db, file).module_docs;
+        if !docs.is_empty() {
+            let _ = write!(page, "{docs}\n\n");
+        }
+        let items = file_items(&db, file);
+        let protocols: Vec<_> = items.iter().copied().filter(|i| i.kind(&db) == ItemKind::Protocol).collect();
+        if !protocols.is_empty() {
+            page.push_str("| protocol | title | default ports | encrypted | description |\n|---|---|---|---|---|\n");
+            for item in protocols {
+                let info = protocol_info(&db, item);
+                let ports = match &info.default_ports {
+                    Some(ports) => ports.describe(),
+                    None => format!(
+                        "{} (no default)",
+                        info.transports.iter().map(|t| t.upper()).collect::<Vec<_>>().join("+")
+                    ),
+                };
+                let _ = writeln!(
+                    page,
+                    "| `{}` | {} | {ports} | {} | {} |",
+                    info.name,
+                    info.title,
+                    if info.encrypted { "yes" } else { "no" },
+                    one_line(&info.docs)
+                );
+            }
+            page.push('\n');
+        }
+        for item in items.iter().copied().filter(|i| i.kind(&db) == ItemKind::Component) {
+            let info = component_info(&db, item);
+            let _ = write!(page, "### `{}` — {}\n\n", info.name, info.title);
+            if !info.docs.is_empty() {
+                let _ = write!(page, "{}\n\n", info.docs);
+            }
+            if !info.params.is_empty() {
+                page.push_str("| parameter | type | default | setting | description |\n|---|---|---|---|---|\n");
+                for param in &info.params {
+                    let default =
+                        param.default.as_ref().map_or_else(|| "required".to_string(), |_| "has default".into());
+                    let _ = writeln!(
+                        page,
+                        "| `{}` | {} | {default} | {} | {} |",
+                        param.name,
+                        param.ty.map_or("?", |t| t.name()),
+                        param.title.clone().unwrap_or_default(),
+                        one_line(&param.docs)
+                    );
+                }
+                page.push('\n');
+            }
+            if !info.ports.is_empty() {
+                page.push_str("| port | kind | protocol | description |\n|---|---|---|---|\n");
+                for (port, protocol) in info.ports.iter().zip(&info.protocols) {
+                    let protocol = protocol.map(|p| protocol_info(&db, p).title.clone()).unwrap_or_default();
+                    let mut description = port.title.clone().unwrap_or_default();
+                    if !port.docs.is_empty() {
+                        if !description.is_empty() {
+                            description.push_str(": ");
+                        }
+                        description.push_str(&one_line(&port.docs));
+                    }
+                    let _ =
+                        writeln!(page, "| `{}` | {} | {protocol} | {description} |", port.name, port.kind.keyword());
+                }
+                page.push('\n');
+            }
+        }
+    }
+    page
+}
+
+/// Every fenced code block of a Markdown text: its info string and its body.
+fn code_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_start().strip_prefix("```")) {
+            (None, Some(info)) => current = Some((info.trim().to_string(), String::new())),
+            (Some(_), Some(_)) => blocks.extend(current.take()),
+            (Some((_, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn code_blocks_in_the_docs_parse_and_checked_ones_are_clean() {
+    let mut pages = vec![root().join("README.md")];
+    for entry in std::fs::read_dir(root().join("spec")).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            pages.push(entry.path());
+        }
+    }
+    let mut checked = 0;
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (info, body) in code_blocks(&text) {
+            let mut words = info.split_whitespace();
+            if words.next() != Some("ptl") {
+                continue;
+            }
+            let must_be_clean = words.any(|w| w == "check");
+            for (name, file) in portolan_tests::split_files(&body) {
+                let parse = portolan_syntax::parse(&file);
+                assert!(
+                    parse.errors.is_empty(),
+                    "a ptl block in {} ({name}) does not parse: {:#?}\n{file}",
+                    page.display(),
+                    parse.errors
+                );
+            }
+            if must_be_clean {
+                let db = portolan_tests::spec(&body);
+                let diagnostics = portolan::diagnostics(&db);
+                assert!(
+                    diagnostics.is_empty(),
+                    "a `ptl check` block in {} has diagnostics:\n{}",
+                    page.display(),
+                    portolan_tests::rendered(&db, &diagnostics)
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 5, "too few code blocks found: {checked}");
+}
