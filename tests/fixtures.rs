@@ -5,6 +5,9 @@
 //! were accepted blindly. Every code has a fixture that triggers it (`<code>-<name>`) and a
 //! near miss that must stay clean of it (`<code>-<name>-ok`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
+
+use portolan::Code;
 use portolan_tests as support;
 use std::path::Path;
 
@@ -46,4 +49,34 @@ fn fixtures() {
         }
     }
     assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Every code has a fixture that triggers it and a near miss named `<...>-ok` that stays clean.
+#[test]
+fn every_code_has_a_triggering_and_a_clean_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let names: Vec<String> =
+        std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    let mut missing = Vec::new();
+    for code in Code::ALL {
+        let prefix = format!("{}-", code.as_str());
+        let triggers = names.iter().filter(|n| n.starts_with(&prefix) && !n.ends_with("-ok")).count();
+        let clean = names.iter().filter(|n| n.starts_with(&prefix) && n.ends_with("-ok")).count();
+        if triggers == 0 || clean == 0 {
+            missing.push(format!("{} ({}): {triggers} triggering, {clean} near-miss", code.as_str(), code.slug()));
+        }
+        for name in names.iter().filter(|n| n.starts_with(&prefix)) {
+            let files = support::read_folder(&root.join(name));
+            let expected = support::expected_codes(&files).unwrap_or_default();
+            let should_have = !name.ends_with("-ok");
+            assert_eq!(
+                expected.iter().any(|c| c == code.as_str()),
+                should_have,
+                "{name}: its `// expect:` line must {}name {}",
+                if should_have { "" } else { "not " },
+                code.as_str()
+            );
+        }
+    }
+    assert!(missing.is_empty(), "codes without fixtures:\n{}", missing.join("\n"));
 }

@@ -25,12 +25,15 @@ pub struct FileUsage<'db> {
     pub policies: Vec<Item<'db>>,
     pub nodes: Vec<Item<'db>>,
     pub flows: Vec<Item<'db>>,
+    /// True when a node or zone of the file has a syntax error: what it uses is unknown.
+    pub incomplete: bool,
 }
 
 #[salsa::tracked(returns(ref))]
 pub fn file_usage(db: &dyn Db, file: SourceFile) -> FileUsage<'_> {
     let mut usage = FileUsage::default();
     for &item in file_items(db, file) {
+        usage.incomplete |= is_incomplete_placement(db, item);
         match item.kind(db) {
             ItemKind::Node => {
                 let info = node_info(db, item);
@@ -66,6 +69,19 @@ pub fn file_usage(db: &dyn Db, file: SourceFile) -> FileUsage<'_> {
     usage
 }
 
+/// True for a node or zone whose components or nodes are unknown: it has a syntax error, or a
+/// component of a node did not resolve.
+fn is_incomplete_placement(db: &dyn Db, item: Item<'_>) -> bool {
+    match item.kind(db) {
+        ItemKind::Node => !node_info(db, item).complete,
+        ItemKind::Broken => {
+            let keyword = item.broken(db).and_then(|b| b.keyword.as_ref()).map(|k| k.name.clone());
+            matches!(keyword.as_deref(), Some("node" | "zone"))
+        }
+        _ => false,
+    }
+}
+
 /// Removes repeated items, keeping the first of each.
 fn dedup(items: &mut Vec<Item<'_>>) {
     let mut seen = FxHashSet::default();
@@ -86,6 +102,8 @@ pub struct SpecUsage<'db> {
     pub served: FxHashMap<Item<'db>, Vec<u32>>,
     pub reached: FxHashMap<Item<'db>, Vec<u32>>,
     pub policies: Vec<Item<'db>>,
+    /// True when some node or zone has a syntax error or an unresolved component.
+    pub incomplete: bool,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -102,6 +120,7 @@ pub fn spec_usage(db: &dyn Db) -> SpecUsage<'_> {
             usage.reached.entry(end.node).or_default().push(end.port);
         }
         usage.policies.extend(part.policies.iter().copied());
+        usage.incomplete |= part.incomplete;
     }
     for ports in usage.served.values_mut().chain(usage.reached.values_mut()) {
         ports.sort_unstable();
@@ -126,16 +145,19 @@ pub fn node_usage<'db>(db: &'db dyn Db, node: Item<'db>) -> NodeUsage {
     }
 }
 
-/// True when some node is built from this component.
+/// True when some node is built from this component, or when that cannot be known because a
+/// node has a syntax error.
 #[salsa::tracked(returns(copy))]
 pub fn component_used<'db>(db: &'db dyn Db, component: Item<'db>) -> bool {
-    spec_usage(db).components.contains(&component)
+    let usage = spec_usage(db);
+    usage.incomplete || usage.components.contains(&component)
 }
 
-/// True when some node sits in this zone.
+/// True when some node sits in this zone, or when that cannot be known.
 #[salsa::tracked(returns(copy))]
 pub fn zone_used<'db>(db: &'db dyn Db, zone: Item<'db>) -> bool {
-    spec_usage(db).zones.contains(&zone)
+    let usage = spec_usage(db);
+    usage.incomplete || usage.zones.contains(&zone)
 }
 
 /// Every `policy` of the spec, merged.

@@ -221,6 +221,11 @@ pub enum RuleScopeInfo<'db> {
 pub struct RuleInfo<'db> {
     pub policy: Item<'db>,
     pub action: Action,
+    /// `allow cleartext`: hops it matches may be cleartext across trust levels.
+    pub cleartext: bool,
+    /// False when a name in the rule did not resolve (reported); such a rule matches nothing,
+    /// rather than more than it says.
+    pub valid: bool,
     pub scope: RuleScopeInfo<'db>,
     /// Empty: every protocol and port.
     pub services: Vec<ServiceMatch<'db>>,

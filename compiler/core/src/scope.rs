@@ -270,13 +270,29 @@ pub struct PathTarget<'db, 'p> {
 }
 
 /// Resolves the leading segments of a path to an item (through a module alias if there is one).
+///
+/// `expected` disambiguates a path like `eko.EkoAdc` when the module imports `eko` and also
+/// declares something named `eko`: where the local item is not of an expected kind but a module
+/// alias of that name exists, the path goes through the module.
 pub fn resolve_path<'db, 'p>(
     db: &'db dyn Db,
     scope: &Scope<'db>,
     path: &'p ast::Path,
+    expected: &[ItemKind],
 ) -> Result<PathTarget<'db, 'p>, PathError<'db>> {
     let first = path.first();
-    match lookup(db, scope, &first.name) {
+    let found = match lookup(db, scope, &first.name) {
+        Ok(Resolved::Item(item))
+            if path.segments.len() > 1 && !declared_kind(db, item).is_some_and(|k| expected.contains(&k)) =>
+        {
+            match scope.modules.iter().find(|m| m.binding == first.name) {
+                Some(import) => Ok(Resolved::Module(import.file)),
+                None => Ok(Resolved::Item(item)),
+            }
+        }
+        other => other,
+    };
+    match found {
         Ok(Resolved::Item(item)) => {
             Ok(PathTarget { item, rest: path.segments.get(1..).unwrap_or(&[]), span: first.span })
         }

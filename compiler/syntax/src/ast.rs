@@ -159,7 +159,7 @@ pub struct ComponentDecl {
     pub span: Span,
 }
 
-/// `param switch_port: port = 4000 "Switch port"`.
+/// `param switch_port: port = 4000 "Switch port"`. Its span starts at `param`, after its docs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ParamDecl {
     pub docs: Docs,
@@ -197,7 +197,8 @@ impl PortKind {
     }
 }
 
-/// `listen portal: https on tcp/https_port shared "1E Portal"`.
+/// `listen portal: https on tcp/https_port shared "1E Portal"`. Its span starts at the kind,
+/// after its docs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PortDecl {
     pub docs: Docs,
@@ -348,6 +349,8 @@ impl PolicyStmt {
 pub struct RuleStmt {
     pub docs: Docs,
     pub action: Action,
+    /// `allow cleartext`: the rule also accepts cleartext across trust levels.
+    pub cleartext: Option<Span>,
     pub scope: RuleScope,
     /// Empty: every protocol and port.
     pub services: Vec<Service>,

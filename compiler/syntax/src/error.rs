@@ -216,6 +216,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_across => "`across`",
         Rule::kw_within | Rule::within => "`within`",
         Rule::kw_any => "`any`",
+        Rule::kw_cleartext | Rule::allow_cleartext => "`allow cleartext`",
         Rule::item_start => "an item",
         Rule::use_alias => "`as`",
         Rule::use_glob => "`.*`",

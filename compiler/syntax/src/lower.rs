@@ -77,6 +77,13 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// The span of a declaration without its doc comment, so that labels on it stay one line.
+fn span_after_docs(pair: &Pair<'_, Rule>) -> Span {
+    let whole = span(pair);
+    let start = pair.clone().into_inner().find(|p| p.as_rule() != Rule::docs).map_or(whole.start, |p| span(&p).start);
+    Span::new(start, whole.end)
+}
+
 fn ident(pair: Pair<'_, Rule>) -> Ident {
     Ident { name: Name::new(pair.as_str()), span: span(&pair) }
 }
@@ -111,24 +118,42 @@ fn salvage(text: &str) -> BrokenItem {
 }
 
 fn nested_node_names(text: &str) -> Vec<Ident> {
+    // Every `node NAME` outside strings and comments, wherever it stands on its line.
+    let bytes = text.as_bytes();
     let mut names = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        if let Some(rest) = trimmed.strip_prefix("node")
-            && rest.starts_with([' ', '\t'])
-        {
-            let start = offset + indent + 4 + (rest.len() - rest.trim_start().len());
-            let len = text[start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(0);
-            if len > 0 {
-                let name = &text[start..start + len];
-                names.push(Ident { name: Name::new(name), span: Span::new(start as u32, (start + len) as u32) });
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
             }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'n' if text[i..].starts_with("node")
+                && (i == 0 || !is_ident_byte(bytes[i - 1]))
+                && bytes.get(i + 4).is_some_and(|b| *b == b' ' || *b == b'\t') =>
+            {
+                let mut words = WordScanner { text, at: i + 4 };
+                if let Some(name) = words.next_word() {
+                    names.push(name);
+                }
+                i = words.at.max(i + 4);
+            }
+            _ => i += 1,
         }
-        offset += line.len();
     }
     names
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Reads identifier-like words, skipping whitespace, comments and doc comments.
@@ -318,7 +343,7 @@ impl Lower {
     }
 
     fn param(&mut self, pair: Pair<'_, Rule>) -> ParamDecl {
-        let whole = span(&pair);
+        let whole = span_after_docs(&pair);
         let mut docs = Docs::default();
         let mut name = None;
         let mut ty = None;
@@ -345,7 +370,7 @@ impl Lower {
     }
 
     fn port(&mut self, pair: Pair<'_, Rule>) -> PortDecl {
-        let whole = span(&pair);
+        let whole = span_after_docs(&pair);
         let mut decl = PortDecl {
             docs: Docs::default(),
             kind: PortKind::Listen,
@@ -592,6 +617,7 @@ impl Lower {
         let whole = span(&pair);
         let mut docs = Docs::default();
         let mut action = Action::Allow;
+        let mut cleartext = None;
         let mut selectors = Vec::new();
         let mut within = None;
         let mut services = Vec::new();
@@ -600,6 +626,10 @@ impl Lower {
             match child.as_rule() {
                 Rule::docs => docs = self.docs(child),
                 Rule::action => action = action_of(&child),
+                Rule::allow_cleartext => {
+                    action = Action::Allow;
+                    cleartext = child.into_inner().find(|p| p.as_rule() == Rule::kw_cleartext).map(|p| span(&p));
+                }
                 Rule::selector => selectors.push(self.selector(child)),
                 Rule::within => {
                     within = child.into_inner().find(|p| p.as_rule() == Rule::selector).map(|p| self.selector(p));
@@ -627,7 +657,7 @@ impl Lower {
                 }
             }
         };
-        RuleStmt { docs, action, scope, services, label, span: whole }
+        RuleStmt { docs, action, cleartext, scope, services, label, span: whole }
     }
 
     fn selector(&mut self, pair: Pair<'_, Rule>) -> Selector {

@@ -2,7 +2,8 @@
 //! that the policy's `require encrypted across LEVEL` covers.
 //!
 //! A hop between two different zones is covered when the less trusted of the two is `untrusted`
-//! (always) or at most the level a `require encrypted across` statement names.
+//! (always) or at most the level a `require encrypted across` statement names; a hop that an
+//! `allow cleartext` rule matches is accepted on purpose.
 
 use crate::analysis::spec_policy;
 use crate::codes::Code;
@@ -12,7 +13,7 @@ use crate::items::Item;
 use crate::model::Trust;
 use crate::resolve::{flow_info, protocol_info, zone_info};
 
-use super::policy_violation::hop_zones;
+use super::policy_violation::{cleartext_accepted, hop_zones};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
 fn encrypted_counterpart(name: &str) -> Option<&'static str> {
@@ -47,6 +48,9 @@ pub fn check<'db>(db: &'db dyn Db, flow: Item<'db>) -> Vec<Diagnostic> {
         if least != Trust::Untrusted && requirement.is_none() {
             continue;
         }
+        if cleartext_accepted(db, policy, hop).is_some() {
+            continue;
+        }
         let protocol_item = hop.protocol;
         let protocol = protocol_item.map_or_else(|| "traffic".into(), |p| protocol_info(db, p).title.clone());
         let mut diagnostic = Diagnostic::new(
@@ -72,7 +76,7 @@ pub fn check<'db>(db: &'db dyn Db, flow: Item<'db>) -> Vec<Diagnostic> {
         }
         let help = match protocol_item.and_then(|p| encrypted_counterpart(p.name(db))) {
             Some(better) => format!("use `{better}` instead: an encrypted protocol may cross trust boundaries"),
-            None => "use an encrypted protocol for this flow, or keep it inside one zone".to_string(),
+            None => "use an encrypted protocol for this flow, keep it inside one zone, or accept it with a reason in the policy: `allow cleartext A -> B on <protocol> \"why\"`".to_string(),
         };
         out.push(diagnostic.help(help));
     }

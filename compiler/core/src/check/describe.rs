@@ -41,15 +41,29 @@ pub fn port_phrase(db: &dyn Db, port: &NodePort<'_>) -> String {
     if detail.is_empty() { name } else { format!("{name} ({detail})") }
 }
 
-/// The candidate closest to `name`, if one is close enough to be a likely misspelling.
+/// How a flow names this port of a node: `node.port`, or `node.Component.port` when another
+/// component of the node has a port of the same name.
+pub fn port_path(db: &dyn Db, node: Item<'_>, port: &NodePort<'_>) -> String {
+    let info = node_info(db, node);
+    let shared_name = info.ports.iter().filter(|p| p.name == port.name).count() > 1;
+    if shared_name {
+        format!("{}.{}.{}", node.name(db), port.component.name(db), port.name)
+    } else {
+        format!("{}.{}", node.name(db), port.name)
+    }
+}
+
+/// The candidate closest to `name`, if one is close enough to be a likely misspelling. A plain
+/// name is compared with the last part of dotted candidates (`MastrStack` with
+/// `onee.MasterStack`); a dotted name with whole candidates (`zones.dmzz` with `zones.dmz`).
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         if candidate == name {
             continue;
         }
-        let last = candidate.rsplit('.').next().unwrap_or(candidate);
-        let score = strsim::jaro_winkler(&name.to_lowercase(), &last.to_lowercase());
+        let compared = if name.contains('.') { candidate } else { candidate.rsplit('.').next().unwrap_or(candidate) };
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &compared.to_lowercase());
         if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
@@ -66,5 +80,7 @@ mod tests {
         assert_eq!(suggest("MasterStak", ["MasterStack", "ResponseStack"]), Some("MasterStack".into()));
         assert_eq!(suggest("MastrStack", ["onee.MasterStack"]), Some("onee.MasterStack".into()));
         assert_eq!(suggest("zzz", ["MasterStack"]), None);
+        assert_eq!(suggest("zones.dmzz", ["zones.dmz", "std.proto"]), Some("zones.dmz".into()));
+        assert_eq!(suggest("std.protocols", ["std.proto", "std.infra"]), Some("std.proto".into()));
     }
 }

@@ -38,16 +38,19 @@ pub fn from_error(
             let diagnostic = Diagnostic::new(
                 Code::InvalidRange,
                 format!("the range {start}..{end} is reversed: it contains no port"),
-            )
-            .help(format!("ranges are inclusive and run low to high: `{end}..{start}`"));
+            );
             match node {
                 Some((node, set, port)) => diagnostic
                     .primary(node.at(db, set.value.span), format!("this setting reverses the range of `{}`", port.name))
-                    .secondary(item.at(db, *span), "the range is computed here"),
-                None => diagnostic.primary(item.at(db, *span), "reversed range").fix(
-                    "swap the ends of the range",
-                    vec![Edit { location: item.at(db, *span), text: format!("{end}..{start}") }],
-                ),
+                    .secondary(item.at(db, *span), "the range is computed here")
+                    .help(format!("choose a value that keeps the start of `{}` at or below its end", port.name)),
+                None => diagnostic
+                    .help(format!("ranges are inclusive and run low to high: `{end}..{start}`"))
+                    .primary(item.at(db, *span), "reversed range")
+                    .fix(
+                        "swap the ends of the range",
+                        vec![Edit { location: item.at(db, *span), text: format!("{end}..{start}") }],
+                    ),
             }
         }
         PortError::NotANumber { span, found } => Diagnostic::new(

@@ -58,7 +58,7 @@ pub fn cannot_relay(
         .collect();
     Diagnostic::new(Code::InvalidProxy, format!("node `{}` relays on more than one input", node.name(db)))
         .primary(flow.at(db, path.span), "which input does this flow enter?")
-        .help(format!("name the input: `via {}`", names.join("` or `via ").trim_matches('`')))
+        .help(format!("name the input after `via`: {}", names.join(" or ")))
 }
 
 /// `<->` between peers together with `via`.

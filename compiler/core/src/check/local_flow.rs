@@ -1,10 +1,10 @@
 //! P208: a `local` flow or a `local` output that is not on one host.
 
-use portolan_syntax::ast::{FlowDecl, Path, PortDecl};
+use portolan_syntax::ast::{FlowDecl, Ident, Path, PortDecl, PortKind};
 
 use crate::codes::Code;
 use crate::db::Db;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::Item;
 use crate::resolve::End;
 
@@ -58,4 +58,37 @@ pub fn bad_local_path(db: &dyn Db, component: Item<'_>, path: &Path) -> Diagnost
     Diagnostic::new(Code::InvalidLocalFlow, format!("`{}` does not name a port of a component", path.text()))
         .primary(component.at(db, path.span), "expected `Component.port`")
         .help("write the component and its input: `local MasterStack.core`")
+}
+
+/// `local Component.port` where that component has no input of that name.
+pub fn bad_peer_port(
+    db: &dyn Db,
+    component: Item<'_>,
+    port: &Ident,
+    peer: Item<'_>,
+    found: Option<PortKind>,
+    inputs: &[String],
+) -> Diagnostic {
+    let message = match found {
+        Some(kind) => format!(
+            "`{}.{}` is an output (`{}`): only an input can serve `local`",
+            peer.name(db),
+            port.name,
+            kind.keyword()
+        ),
+        None => format!("component `{}` has no input `{}`", peer.name(db), port.name),
+    };
+    let diagnostic = Diagnostic::new(Code::InvalidLocalFlow, message)
+        .primary(component.at(db, port.span), "not an input of that component")
+        .secondary(peer.name_location(db), format!("`{}` is declared here", peer.name(db)));
+    match super::suggest(&port.name, inputs.iter().map(String::as_str)) {
+        Some(best) => diagnostic
+            .help(format!("did you mean `{best}`?"))
+            .fix(format!("replace with `{best}`"), vec![Edit { location: component.at(db, port.span), text: best }]),
+        None if !inputs.is_empty() => {
+            let list: Vec<String> = inputs.iter().map(|i| format!("`{i}`")).collect();
+            diagnostic.help(format!("its inputs are: {}", list.join(", ")))
+        }
+        None => diagnostic,
+    }
 }

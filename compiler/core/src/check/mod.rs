@@ -33,7 +33,7 @@ pub mod unused_param;
 pub mod unused_zone;
 pub mod wrong_kind;
 
-pub use describe::{node_phrase, port_phrase, suggest};
+pub use describe::{node_phrase, port_path, port_phrase, suggest};
 
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;

@@ -43,10 +43,23 @@ pub fn bad_default(
     .secondary(component.at(db, param.name_span), format!("`{}` is declared as `{}` here", param.name, ty.name()))
 }
 
-pub fn cycle(db: &dyn Db, component: Item<'_>, param: &ParamInfo) -> Diagnostic {
-    Diagnostic::new(Code::ParamType, format!("parameter `{}` is defined in terms of itself", param.name))
-        .primary(component.at(db, param.span), "its default needs its own value")
-        .help("give one of the parameters in the cycle a constant default")
+/// Parameters whose defaults depend on each other in a cycle (`members` in dependency order).
+pub fn cycle(db: &dyn Db, component: Item<'_>, members: &[&ParamInfo]) -> Diagnostic {
+    let Some(first) = members.first() else {
+        return Diagnostic::new(Code::ParamType, "parameters are defined in terms of each other");
+    };
+    let path: Vec<String> = members.iter().chain([first]).map(|p| format!("`{}`", p.name)).collect();
+    let message = if members.len() == 1 {
+        format!("parameter `{}` is defined in terms of itself", first.name)
+    } else {
+        format!("parameters are defined in terms of each other: {}", path.join(" → "))
+    };
+    let mut diagnostic = Diagnostic::new(Code::ParamType, message)
+        .primary(component.at(db, first.span), "its default needs its own value");
+    for member in &members[1..] {
+        diagnostic = diagnostic.secondary(component.at(db, member.span), "part of the cycle");
+    }
+    diagnostic.help("give one of the parameters in the cycle a constant default")
 }
 
 pub fn condition_not_bool(db: &dyn Db, component: Item<'_>, condition: &Condition, param: &ParamInfo) -> Diagnostic {

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::Item;
 use crate::model::{Hop, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
-use crate::resolve::{flow_info, node_info, policy_info, protocol_info};
+use crate::resolve::{flow_info, node_info, protocol_info};
 
 /// What the policy says about one hop.
 pub enum Decision<'a, 'db> {
@@ -29,7 +29,7 @@ pub fn hop_zones<'db>(db: &'db dyn Db, hop: &Hop<'db>) -> (Option<Item<'db>>, Op
 pub fn decide<'a, 'db>(db: &'db dyn Db, policy: &'a SpecPolicy<'db>, hop: &Hop<'db>) -> Decision<'a, 'db> {
     let (from_zone, to_zone) = hop_zones(db, hop);
     let matching = |action: Action| {
-        policy.rules.iter().find(|rule| rule.action == action && matches(db, rule, hop, from_zone, to_zone))
+        policy.rules.iter().find(|rule| rule.action == action && matches(rule, hop, from_zone, to_zone))
     };
     if let Some(rule) = matching(Action::Deny) {
         return Decision::Denied(rule);
@@ -47,13 +47,25 @@ fn selects(selector: &Selector<'_>, zone: Option<Item<'_>>, node: Item<'_>) -> b
     selector.any || selector.targets.iter().any(|&t| Some(t) == zone || t == node)
 }
 
-fn matches<'db>(
+/// True when an `allow cleartext` rule matches the hop: its cleartext is accepted on purpose.
+pub fn cleartext_accepted<'a, 'db>(
     db: &'db dyn Db,
+    policy: &'a SpecPolicy<'db>,
+    hop: &Hop<'db>,
+) -> Option<&'a RuleInfo<'db>> {
+    let (from_zone, to_zone) = hop_zones(db, hop);
+    policy.rules.iter().find(|rule| rule.cleartext && matches(rule, hop, from_zone, to_zone))
+}
+
+fn matches<'db>(
     rule: &RuleInfo<'db>,
     hop: &Hop<'db>,
     from_zone: Option<Item<'db>>,
     to_zone: Option<Item<'db>>,
 ) -> bool {
+    if !rule.valid {
+        return false;
+    }
     let scope = match &rule.scope {
         RuleScopeInfo::Between { from, to } => {
             selects(from, from_zone, hop.from.node) && selects(to, to_zone, hop.to.node)
@@ -67,7 +79,6 @@ fn matches<'db>(
     if !scope {
         return false;
     }
-    let _ = db;
     rule.services.is_empty()
         || rule.services.iter().any(|service| match service {
             ServiceMatch::Protocol(p) => hop.protocol == Some(*p),
@@ -144,6 +155,5 @@ pub fn check<'db>(db: &'db dyn Db, flow: Item<'db>) -> Vec<Diagnostic> {
             }
         }
     }
-    let _ = policy_info;
     out
 }

@@ -1,6 +1,6 @@
 //! P202 (warning): a node's input that no flow reaches: an open port nobody uses.
 
-use super::{node_phrase, port_phrase};
+use super::{node_phrase, port_path, port_phrase};
 use crate::analysis::node_usage;
 use crate::codes::Code;
 use crate::db::Db;
@@ -42,7 +42,7 @@ pub fn check<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
                 node_phrase(db, node, Some(port.component))
             ),
         )
-        .primary(node.name_location(db), format!("`{}.{}` is not reached by any flow", node.name(db), port.name));
+        .primary(node.name_location(db), format!("`{}` is not reached by any flow", port_path(db, node, port)));
         if let Some(location) = port_decl_location(db, port) {
             diagnostic = diagnostic.secondary(location, format!("`{}` is declared here", port.name));
         }

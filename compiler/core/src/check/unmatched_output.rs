@@ -7,7 +7,7 @@
 use portolan_syntax::Span;
 use portolan_syntax::ast::PortKind;
 
-use super::{node_phrase, port_phrase};
+use super::{node_phrase, port_path, port_phrase};
 use crate::analysis::{file_usage, node_usage, user_files};
 use crate::codes::Code;
 use crate::db::Db;
@@ -57,7 +57,7 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
             port_phrase(db, port)
         ),
     )
-    .primary(node.name_location(db), format!("`{}.{}` is not served by any flow", node.name(db), port.name));
+    .primary(node.name_location(db), format!("`{}` is not served by any flow", port_path(db, node, port)));
     if let Some(location) = port_decl_location(db, port) {
         diagnostic = diagnostic.secondary(location, format!("`{}` is declared here", port.name));
     }
@@ -67,25 +67,22 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
     let text = file.text(db);
     let end = text.len() as u32;
     let prefix = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+    let source = port_path(db, node, port);
     for (target, input) in candidates.iter().take(5) {
-        let flow = format!("flow {}.{} -> {}.{}", node.name(db), port.name, target.name(db), input);
+        let flow = format!("flow {source} -> {}.{}", target.name(db), input);
         diagnostic = diagnostic.fix(
             format!("add a flow to {}.{input}", target.name(db)),
             vec![Edit { location: Location::in_file(file, Span::new(end, end)), text: format!("{prefix}{flow}\n") }],
         );
     }
     let mut help = match candidates.first() {
-        Some((target, input)) => format!(
-            "add a flow from this output to an input that serves {protocol}: `flow {}.{} -> {}.{input}`",
-            node.name(db),
-            port.name,
-            target.name(db)
-        ),
-        None => format!(
-            "no node of the spec serves {protocol}: add one, and a flow from `{}.{}` to it",
-            node.name(db),
-            port.name
-        ),
+        Some((target, input)) => {
+            format!(
+                "add a flow from this output to an input that serves {protocol}: `flow {source} -> {}.{input}`",
+                target.name(db)
+            )
+        }
+        None => format!("no node of the spec serves {protocol}: add one, and a flow from `{source}` to it"),
     };
     if port.component.is_user(db) {
         help.push_str(&format!(

@@ -121,8 +121,9 @@ pub fn member(
     }
 }
 
-/// A name in a component that is not one of its parameters.
-pub fn param(db: &dyn Db, component: Item<'_>, ident: &Ident, params: &[ParamInfo]) -> Diagnostic {
+/// A name in a component that is not one of its parameters; `ty` is the type its use needs
+/// (`bool` for a `when` condition, `port` for a port).
+pub fn param(db: &dyn Db, component: Item<'_>, ident: &Ident, params: &[ParamInfo], ty: &str) -> Diagnostic {
     let candidates: Vec<String> = params.iter().map(|p| p.name.to_string()).collect();
     let diagnostic = Diagnostic::new(
         Code::UnresolvedName,
@@ -131,7 +132,8 @@ pub fn param(db: &dyn Db, component: Item<'_>, ident: &Ident, params: &[ParamInf
     .primary(component.at(db, ident.span), "not a parameter of this component");
     let diagnostic = with_suggestion(db, diagnostic, component, ident.span, &ident.name, &candidates);
     if diagnostic.help.is_none() {
-        diagnostic.help(format!("declare it in the component: `param {}: port = ...`", ident.name))
+        let example = if ty == "bool" { "false" } else { "..." };
+        diagnostic.help(format!("declare it in the component: `param {}: {ty} = {example}`", ident.name))
     } else {
         diagnostic
     }

@@ -4,7 +4,7 @@
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
-use crate::eval;
+use crate::eval::{self, ParamType};
 use crate::items::Item;
 use crate::resolve::component_info;
 
@@ -36,7 +36,13 @@ pub fn check<'db>(db: &'db dyn Db, component: Item<'db>) -> Vec<Diagnostic> {
                 format!("parameter `{}` of component `{}` is never used", param.name, component.name(db)),
             )
             .primary(component.at(db, param.name_span), "no port or condition uses it, so setting it changes nothing")
-            .help(format!("use it in a port (`on tcp/{0}`) or a condition (`when {0}`), or remove it", param.name))
+            .help(match param.ty {
+                Some(ParamType::Bool) => format!("use it in a condition (`when {}`), or remove it", param.name),
+                Some(ParamType::Port | ParamType::Int) => {
+                    format!("use it in a port (`on tcp/{}`), or remove it", param.name)
+                }
+                _ => "remove it: only ports and conditions use parameters".to_string(),
+            })
         })
         .collect()
 }

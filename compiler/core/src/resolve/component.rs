@@ -77,7 +77,34 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
             }
             let target = resolve_to(db, item, path, &[ItemKind::Component], &mut diagnostics)?;
             match target.rest {
-                [port_name] => Some((target.item.name(db).clone(), port_name.name.clone())),
+                [port_name] => {
+                    // Read the other component's syntax, not its resolved info: two components
+                    // naming each other's ports must not make a query cycle.
+                    if let Some(peer) = target.item.component_decl(db) {
+                        match peer.ports.iter().find(|p| p.name.name == port_name.name) {
+                            Some(input) if input.kind.accepts() => {}
+                            found => {
+                                let candidates: Vec<String> = peer
+                                    .ports
+                                    .iter()
+                                    .filter(|p| p.kind.accepts())
+                                    .map(|p| p.name.name.to_string())
+                                    .collect();
+                                complete = false;
+                                diagnostics.push(check::local_flow::bad_peer_port(
+                                    db,
+                                    item,
+                                    port_name,
+                                    target.item,
+                                    found.map(|p| p.kind),
+                                    &candidates,
+                                ));
+                                return None;
+                            }
+                        }
+                    }
+                    Some((target.item.name(db).clone(), port_name.name.clone()))
+                }
                 _ => {
                     diagnostics.push(check::local_flow::bad_local_path(db, item, path));
                     None
@@ -128,10 +155,10 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
             Err(error) => report_eval(db, item, &params, &error, &mut diagnostics),
         }
     }
-    for name in std::mem::take(&mut env.cycles) {
-        if let Some(param) = params.iter().find(|p| p.name == name) {
-            diagnostics.push(check::param_type::cycle(db, item, param));
-        }
+    for cycle in std::mem::take(&mut env.cycles) {
+        let members: Vec<&ParamInfo> =
+            cycle.iter().filter_map(|name| params.iter().find(|p| &p.name == name)).collect();
+        diagnostics.push(check::param_type::cycle(db, item, &members));
     }
     for port in &ports {
         if let Some(spec) = &port.spec {
@@ -139,7 +166,7 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
         }
         if let Some(condition) = &port.condition {
             match params.iter().find(|p| p.name == condition.param.name) {
-                None => diagnostics.push(check::unresolved::param(db, item, &condition.param, &params)),
+                None => diagnostics.push(check::unresolved::param(db, item, &condition.param, &params, "bool")),
                 Some(param) if param.ty.is_some_and(|t| t != ParamType::Bool) => {
                     diagnostics.push(check::param_type::condition_not_bool(db, item, condition, param));
                 }
@@ -187,7 +214,7 @@ fn report_eval(
     match error {
         EvalError::UnknownName { name, span } => {
             let ident = portolan_syntax::ast::Ident { name: name.clone(), span: *span };
-            diagnostics.push(check::unresolved::param(db, item, &ident, params));
+            diagnostics.push(check::unresolved::param(db, item, &ident, params, "port"));
         }
         EvalError::Type { span, message } => diagnostics.push(check::param_type::operator(db, item, *span, message)),
         EvalError::Overflow { span } => diagnostics.push(check::param_type::overflow(db, item, *span)),

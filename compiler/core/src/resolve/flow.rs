@@ -58,12 +58,15 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         info.to = to.and_then(|e| e.port.map(|port| Endpoint { node: e.node, port }));
         return info;
     };
-    if !infer_ports(db, item, &mut from, &mut to, diagnostics) {
+    let inferred = infer_ports(db, item, &mut from, &mut to, diagnostics);
+    // Count the ends that are known even when the other did not resolve, so that the output a
+    // broken flow was meant to serve is not reported as unmatched on top of the flow's error.
+    info.from = from.port.map(|port| Endpoint { node: from.node, port });
+    info.to = to.port.map(|port| Endpoint { node: to.node, port });
+    if !inferred {
         return info;
     }
     let (Some(from_port), Some(to_port)) = (from.port(), to.port()) else { return info };
-    info.from = from.port.map(|port| Endpoint { node: from.node, port });
-    info.to = to.port.map(|port| Endpoint { node: to.node, port });
     if !from.info.complete || !to.info.complete {
         return info;
     }

@@ -43,7 +43,7 @@ pub(crate) fn resolve_to<'db, 'p>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Target<'db, 'p>> {
     let scope: &Scope<'db> = module_scope(db, owner.file(db));
-    match resolve_path(db, scope, path) {
+    match resolve_path(db, scope, path, kinds) {
         Ok(target) => {
             let kind = declared_kind(db, target.item);
             if kind.is_some_and(|k| kinds.contains(&k)) {

@@ -14,8 +14,8 @@ pub(crate) struct ParamEnv<'a> {
     overrides: FxHashMap<Name, Value>,
     cache: FxHashMap<Name, Result<Value, EvalError>>,
     in_progress: Vec<Name>,
-    /// Parameters found to be defined in terms of themselves.
-    pub cycles: Vec<Name>,
+    /// Cycles of parameters whose defaults depend on each other, each in dependency order.
+    pub cycles: Vec<Vec<Name>>,
 }
 
 impl<'a> ParamEnv<'a> {
@@ -31,9 +31,10 @@ impl<'a> ParamEnv<'a> {
         let param = self.params.iter().find(|p| &p.name == name)?;
         let result = if let Some(value) = self.overrides.get(name) {
             Ok(value.clone())
-        } else if self.in_progress.contains(name) {
-            if !self.cycles.contains(name) {
-                self.cycles.push(name.clone());
+        } else if let Some(at) = self.in_progress.iter().position(|n| n == name) {
+            let cycle: Vec<Name> = self.in_progress[at..].to_vec();
+            if !self.cycles.iter().any(|known| known.contains(name)) {
+                self.cycles.push(cycle);
             }
             Err(EvalError::Poisoned)
         } else if let Some(default) = &param.default {

@@ -21,6 +21,7 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                 info.defaults.push(DefaultInfo { policy: item, action: *action, span: *span });
             }
             PolicyStmt::Rule(rule) => {
+                let errors_before = info.diagnostics.len();
                 let diagnostics = &mut info.diagnostics;
                 let scope = match &rule.scope {
                     RuleScope::Between { from, to } => RuleScopeInfo::Between {
@@ -50,6 +51,8 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                 info.rules.push(RuleInfo {
                     policy: item,
                     action: rule.action,
+                    cleartext: rule.cleartext.is_some(),
+                    valid: info.diagnostics.len() == errors_before,
                     scope,
                     services,
                     label: rule.label.as_ref().map(|l| l.value.clone()),
