@@ -28,6 +28,11 @@ fn fixtures() {
         let files = support::read_folder(case);
         let db = support::database(&files);
         let diagnostics = portolan::diagnostics(&db);
+        let fresh = support::database(&files);
+        let parallel = portolan::analysis::diagnostics_parallel(&fresh, 2);
+        if parallel != diagnostics {
+            failures.push(format!("{name}: checking on two threads gives other diagnostics than on one"));
+        }
         let got = support::codes(&diagnostics);
         match support::expected_codes(&files) {
             Some(expected) if expected != got => {

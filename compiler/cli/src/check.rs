@@ -29,7 +29,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut specs: Vec<(Spec, Vec<Diagnostic>)> = Vec::new();
     for path in &paths {
         let spec = load(path)?;
-        let diagnostics = portolan::diagnostics(&spec.db);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let diagnostics = portolan::analysis::diagnostics_parallel(&spec.db, threads);
         specs.push((spec, diagnostics));
     }
     let text = render_all(&specs, args.format, color(args.color));

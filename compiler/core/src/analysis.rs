@@ -225,6 +225,58 @@ pub fn diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     user_files(db).iter().flat_map(|&file| file_diagnostics(db, file).iter().cloned()).collect()
 }
 
+/// [`diagnostics`], computed on several threads, each on a clone of the database: the files are
+/// dealt out among them. The result is the same, in the same order.
+pub fn diagnostics_parallel(db: &crate::Database, threads: usize) -> Vec<Diagnostic> {
+    let files = user_files(db).clone();
+    let threads = threads.clamp(1, files.len().max(1));
+    if threads == 1 {
+        return diagnostics(db);
+    }
+    // First each file's own facts (parsing, resolution, usage), so that no thread waits on
+    // another computing the spec-wide merge; then each file's diagnostics.
+    std::thread::scope(|scope| {
+        for worker in 0..threads {
+            let db = db.clone();
+            let files = &files;
+            scope.spawn(move || {
+                for &file in files.iter().skip(worker).step_by(threads) {
+                    file_usage(&db, file);
+                }
+            });
+        }
+    });
+    let mut per_file: Vec<Option<Vec<Diagnostic>>> = vec![None; files.len()];
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let db = db.clone();
+                let files = &files;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    for (index, &file) in files.iter().enumerate().skip(worker).step_by(threads) {
+                        done.push((index, file_diagnostics(&db, file).clone()));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            if let Ok(done) = worker.join() {
+                for (index, diagnostics) in done {
+                    per_file[index] = Some(diagnostics);
+                }
+            }
+        }
+    });
+    // Never lose a file's diagnostics: should a worker have failed, compute them here.
+    files
+        .iter()
+        .zip(per_file)
+        .flat_map(|(&file, done)| done.unwrap_or_else(|| file_diagnostics(db, file).clone()))
+        .collect()
+}
+
 /// Diagnostics of the standard library's own files (none, unless the library has a bug).
 pub fn stdlib_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     db.workspace()
