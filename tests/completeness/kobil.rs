@@ -4,6 +4,7 @@
 use portolan::analysis::{file_usage, spec_policy, user_files};
 use portolan::check::policy_violation::{Decision, decide};
 use portolan::model::{Endpoint, Hop};
+use portolan::resolve::node_info;
 
 use super::*;
 
@@ -179,7 +180,8 @@ fn kobil_mid_policy_is_the_ssms_table() {
                 ports: ports.clone(),
                 encrypted: true,
             };
-            let allowed = matches!(decide(&db, policy, &hop), Decision::Allowed(_));
+            let zones = (node_info(&db, from).zone, node_info(&db, ssms).zone);
+            let allowed = matches!(decide(policy, &hop, zones.0, zones.1), Decision::Allowed(_));
             println!("{port:<6} {description:<44} {side:<8} {}", if allowed { "allow" } else { "block" });
             assert_eq!(allowed, expected, "{side} access to SSMS {transport:?}/{port} ({description})");
         }

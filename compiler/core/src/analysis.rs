@@ -9,8 +9,8 @@ use crate::check;
 use crate::db::{Db, Origin, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::items::{Item, ItemKind, file_items, parse_file};
-use crate::model::{DefaultInfo, Endpoint, RequireInfo, RuleInfo};
-use crate::resolve::{flow_info, node_info, policy_info};
+use crate::model::{DefaultInfo, Endpoint, HopFacts, RequireInfo, RuleInfo};
+use crate::resolve::{flow_info, node_info, policy_info, protocol_info, zone_info};
 use crate::scope::{module_locals, module_scope};
 
 /// What one file's nodes, flows and policies use.
@@ -193,6 +193,58 @@ pub fn item_diagnostics<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic
     check::item_checks(db, item)
 }
 
+/// What the policy and encryption checks need of every hop of one file's flows (not `local`).
+#[salsa::tracked(returns(ref))]
+pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
+    let mut out = Vec::new();
+    for &flow in &file_usage(db, file).flows {
+        let info = flow_info(db, flow);
+        let Some(decl) = flow.flow_decl(db) else { continue };
+        if info.local {
+            continue;
+        }
+        let location = flow.at(db, decl.from.span.cover(decl.to.span));
+        for hop in &info.hops {
+            let (from_zone, to_zone) = (node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
+            let (from, to) = (from_zone.map(|z| zone_info(db, z)), to_zone.map(|z| zone_info(db, z)));
+            let protocol = hop.protocol.map(|p| protocol_info(db, p));
+            out.push(HopFacts {
+                hop: hop.clone(),
+                from_zone,
+                to_zone,
+                from_zone_name: from.map(|z| z.name.clone()),
+                to_zone_name: to.map(|z| z.name.clone()),
+                from_trust: from.map(|z| z.trust),
+                to_trust: to.map(|z| z.trust),
+                from_node_name: hop.from.node.name(db).clone(),
+                to_node_name: hop.to.node.name(db).clone(),
+                protocol_name: protocol.map(|p| p.name.clone()),
+                protocol_title: protocol.map(|p| p.title.clone()),
+                protocol_location: hop.protocol.map(|p| p.name_location(db)),
+                location: location.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The policy and encryption diagnostics of one file's flows.
+///
+/// These checks read the spec-wide policy, which depends on every file, so salsa verifies a
+/// query that reads it again after every edit anywhere. Checking a file's hops in one query that
+/// reads them from one per-file query (`file_hops`) keeps that to two verifications per file
+/// instead of several per flow.
+#[salsa::tracked(returns(ref))]
+pub fn file_policy_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let policy = spec_policy(db);
+    let mut out = Vec::new();
+    for facts in file_hops(db, file) {
+        out.extend(check::policy_violation::check_hop(db, policy, facts));
+        out.extend(check::cleartext::check_hop(db, policy, facts));
+    }
+    out
+}
+
 /// Diagnostics that belong to no one item: import cycles, conflicting policy defaults.
 #[salsa::tracked(returns(ref))]
 pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
@@ -213,6 +265,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     for &item in file_items(db, file) {
         out.extend(item_diagnostics(db, item).iter().cloned());
     }
+    out.extend(file_policy_diagnostics(db, file).iter().cloned());
     out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
     let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
     out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));

@@ -122,7 +122,8 @@ impl Database {
             by_path.insert(path, file);
             files.push(file);
         }
-        db.workspace = Some(Workspace::builder(files).durability(Durability::LOW).new(&db));
+        // The set of files changes only when a file is added or removed.
+        db.workspace = Some(Workspace::builder(files).durability(Durability::MEDIUM).new(&db));
         db.by_path = Arc::new(by_path);
         db
     }
@@ -147,22 +148,40 @@ impl Database {
         ws.files(self).iter().copied().filter(|f| f.origin(self) == Origin::User).collect()
     }
 
-    /// Adds a user file, or replaces the text of the file already at `path`.
+    /// Adds a user file, or replaces the text of the file already at `path`, as a file being
+    /// edited ([`Durability::LOW`]).
     pub fn set_file(&mut self, path: &str, module: &str, text: String) -> SourceFile {
+        self.set_file_with_durability(path, module, text, Durability::LOW)
+    }
+
+    /// Adds or updates a user file with a durability: `LOW` for a file being edited, `MEDIUM`
+    /// for one read from disk that nobody edits. Salsa re-validates a query that depends only on
+    /// inputs of higher durability than what changed without looking at its dependencies, so
+    /// an edit to one file does not make every query of the spec be verified again.
+    pub fn set_file_with_durability(
+        &mut self,
+        path: &str,
+        module: &str,
+        text: String,
+        durability: Durability,
+    ) -> SourceFile {
         if let Some(file) = self.file(path) {
             if file.text(self) != &text {
-                file.set_text(self).to(text);
+                file.set_text(self).with_durability(durability).to(text);
             }
             if file.module(self) != module {
-                file.set_module(self).to(module.to_string());
+                file.set_module(self).with_durability(Durability::MEDIUM).to(module.to_string());
             }
             return file;
         }
-        let file = SourceFile::new(self, path.to_string(), module.to_string(), text, Origin::User);
+        let file = SourceFile::builder(path.to_string(), module.to_string(), text, Origin::User)
+            .durability(Durability::MEDIUM)
+            .text_durability(durability)
+            .new(self);
         let ws = self.workspace();
         let mut files = ws.files(self).clone();
         files.push(file);
-        ws.set_files(self).to(files);
+        ws.set_files(self).with_durability(Durability::MEDIUM).to(files);
         Arc::make_mut(&mut self.by_path).insert(path.to_string(), file);
         file
     }
@@ -175,7 +194,7 @@ impl Database {
         }
         let ws = self.workspace();
         let files: Vec<SourceFile> = ws.files(self).iter().copied().filter(|f| *f != file).collect();
-        ws.set_files(self).to(files);
+        ws.set_files(self).with_durability(Durability::MEDIUM).to(files);
         Arc::make_mut(&mut self.by_path).remove(path);
     }
 

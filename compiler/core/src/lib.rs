@@ -20,3 +20,4 @@ pub use analysis::{diagnostics, file_diagnostics};
 pub use codes::Code;
 pub use db::{Database, Db, ExecutionLog, Origin, SourceFile, Workspace};
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Location, Severity};
+pub use salsa::Durability;

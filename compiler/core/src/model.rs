@@ -5,7 +5,7 @@
 use portolan_syntax::ast::{Action, Condition, Direction, Expr, PortKind, PortSpec, ReplicaCount};
 use portolan_syntax::{Name, Span};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{ParamType, Value};
 use crate::items::Item;
 use crate::net::Network;
@@ -181,6 +181,27 @@ pub struct Hop<'db> {
     pub protocol: Option<Item<'db>>,
     pub ports: PortSet,
     pub encrypted: bool,
+}
+
+/// What the policy and encryption checks need to know of one hop of a flow, gathered once per
+/// file (`analysis::file_hops`) so that those checks depend on one query per file.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct HopFacts<'db> {
+    pub hop: Hop<'db>,
+    pub from_zone: Option<Item<'db>>,
+    pub to_zone: Option<Item<'db>>,
+    pub from_zone_name: Option<Name>,
+    pub to_zone_name: Option<Name>,
+    pub from_trust: Option<Trust>,
+    pub to_trust: Option<Trust>,
+    pub from_node_name: Name,
+    pub to_node_name: Name,
+    pub protocol_name: Option<Name>,
+    pub protocol_title: Option<String>,
+    /// Where the hop's protocol is declared.
+    pub protocol_location: Option<Location>,
+    /// The flow's two ends as written: where its diagnostics point.
+    pub location: Location,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]

@@ -5,15 +5,12 @@
 //! (always) or at most the level a `require encrypted across` statement names; a hop that an
 //! `allow cleartext` rule matches is accepted on purpose.
 
-use crate::analysis::spec_policy;
+use super::policy_violation::cleartext_accepted;
+use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
-use crate::items::Item;
-use crate::model::Trust;
-use crate::resolve::{flow_info, protocol_info, zone_info};
-
-use super::policy_violation::{cleartext_accepted, hop_zones};
+use crate::model::{HopFacts, Trust};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
 fn encrypted_counterpart(name: &str) -> Option<&'static str> {
@@ -26,59 +23,45 @@ fn encrypted_counterpart(name: &str) -> Option<&'static str> {
     })
 }
 
-pub fn check<'db>(db: &'db dyn Db, flow: Item<'db>) -> Vec<Diagnostic> {
-    let info = flow_info(db, flow);
-    if info.local {
-        return Vec::new();
+/// The diagnostic for one hop that carries cleartext where it must not, if it does.
+pub fn check_hop<'db>(db: &'db dyn Db, policy: &SpecPolicy<'db>, facts: &HopFacts<'db>) -> Option<Diagnostic> {
+    if facts.hop.encrypted || facts.from_zone.is_none() || facts.from_zone == facts.to_zone {
+        return None;
     }
-    let Some(decl) = flow.flow_decl(db) else { return Vec::new() };
-    let policy = spec_policy(db);
-    let mut out = Vec::new();
-    for hop in &info.hops {
-        if hop.encrypted {
-            continue;
-        }
-        let (Some(from_zone), Some(to_zone)) = hop_zones(db, hop) else { continue };
-        if from_zone == to_zone {
-            continue;
-        }
-        let (from_trust, to_trust) = (zone_info(db, from_zone).trust, zone_info(db, to_zone).trust);
-        let least = from_trust.min(to_trust);
-        let requirement = policy.requires.iter().filter(|r| least <= r.level).max_by_key(|r| r.level);
-        if least != Trust::Untrusted && requirement.is_none() {
-            continue;
-        }
-        if cleartext_accepted(db, policy, hop).is_some() {
-            continue;
-        }
-        let protocol_item = hop.protocol;
-        let protocol = protocol_item.map_or_else(|| "traffic".into(), |p| protocol_info(db, p).title.clone());
-        let mut diagnostic = Diagnostic::new(
-            Code::CleartextAcrossTrust,
-            format!(
-                "cleartext {protocol} crosses from zone `{}` ({}) to zone `{}` ({})",
-                from_zone.name(db),
-                from_trust.as_str(),
-                to_zone.name(db),
-                to_trust.as_str()
-            ),
-        )
-        .primary(flow.at(db, decl.from.span.cover(decl.to.span)), format!("{protocol} is not encrypted"));
-        if let Some(protocol_item) = protocol_item {
-            diagnostic = diagnostic.secondary(protocol_item.name_location(db), "declared without `encrypted` here");
-        }
-        if least != Trust::Untrusted
-            && let Some(rule) = requirement
-        {
-            let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
-            diagnostic =
-                diagnostic.secondary(rule.policy.at(db, rule.span), format!("encryption required by this rule{label}"));
-        }
-        let help = match protocol_item.and_then(|p| encrypted_counterpart(p.name(db))) {
-            Some(better) => format!("use `{better}` instead: an encrypted protocol may cross trust boundaries"),
-            None => "use an encrypted protocol for this flow, keep it inside one zone, or accept it with a reason in the policy: `allow cleartext A -> B on <protocol> \"why\"`".to_string(),
-        };
-        out.push(diagnostic.help(help));
+    let (from_trust, to_trust) = (facts.from_trust?, facts.to_trust?);
+    let least = from_trust.min(to_trust);
+    let requirement = policy.requires.iter().filter(|r| least <= r.level).max_by_key(|r| r.level);
+    if least != Trust::Untrusted && requirement.is_none() {
+        return None;
     }
-    out
+    if cleartext_accepted(policy, facts).is_some() {
+        return None;
+    }
+    let protocol = facts.protocol_title.clone().unwrap_or_else(|| "traffic".into());
+    let mut diagnostic = Diagnostic::new(
+        Code::CleartextAcrossTrust,
+        format!(
+            "cleartext {protocol} crosses from zone `{}` ({}) to zone `{}` ({})",
+            facts.from_zone_name.as_deref().unwrap_or("?"),
+            from_trust.as_str(),
+            facts.to_zone_name.as_deref().unwrap_or("?"),
+            to_trust.as_str()
+        ),
+    )
+    .primary(facts.location.clone(), format!("{protocol} is not encrypted"));
+    if let Some(location) = &facts.protocol_location {
+        diagnostic = diagnostic.secondary(location.clone(), "declared without `encrypted` here");
+    }
+    if least != Trust::Untrusted
+        && let Some(rule) = requirement
+    {
+        let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+        diagnostic =
+            diagnostic.secondary(rule.policy.at(db, rule.span), format!("encryption required by this rule{label}"));
+    }
+    let help = match facts.protocol_name.as_deref().and_then(encrypted_counterpart) {
+        Some(better) => format!("use `{better}` instead: an encrypted protocol may cross trust boundaries"),
+        None => "use an encrypted protocol for this flow, keep it inside one zone, or accept it with a reason in the policy: `allow cleartext A -> B on <protocol> \"why\"`".to_string(),
+    };
+    Some(diagnostic.help(help))
 }

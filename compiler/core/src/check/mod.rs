@@ -40,7 +40,8 @@ use crate::diagnostic::Diagnostic;
 use crate::items::{Item, ItemKind};
 use crate::resolve::{component_info, flow_info, node_info, policy_info, protocol_info, zone_info};
 
-/// Every diagnostic about one item: what its resolution found, then the checks on the result.
+/// Every diagnostic about one item that depends on the item and what it names: what its
+/// resolution found, then the checks on the result.
 pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match item.kind(db) {
@@ -60,11 +61,9 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
             out.extend(unmatched_input::check(db, item));
             out.extend(port_conflict::check(db, item));
         }
-        ItemKind::Flow => {
-            out.extend(flow_info(db, item).diagnostics.iter().cloned());
-            out.extend(policy_violation::check(db, item));
-            out.extend(cleartext::check(db, item));
-        }
+        // A flow's policy and encryption checks read the spec-wide policy; they run per file, in
+        // `analysis::file_policy_diagnostics`.
+        ItemKind::Flow => out.extend(flow_info(db, item).diagnostics.iter().cloned()),
         ItemKind::Policy => out.extend(policy_info(db, item).diagnostics.iter().cloned()),
         ItemKind::Use | ItemKind::Broken => {}
     }
