@@ -294,6 +294,28 @@ fn messages_say_what_was_expected_in_a_users_words() {
     }
 }
 
+#[test]
+fn huge_and_deep_inputs_end_in_one_error() {
+    let huge = "flow a.b -> c.d\n".repeat((portolan_syntax::MAX_FILE_LEN / 16) + 1);
+    let result = parse(&huge);
+    assert_eq!(result.errors.len(), 1);
+    assert!(result.errors[0].message.starts_with("this file is 32.0 MiB"), "{}", result.errors[0].message);
+    assert!(result.items.is_empty());
+
+    let deep = format!("protocol p = tcp/{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert_eq!(parse(&deep).errors[0].message, "parentheses are nested more than 256 deep");
+
+    let long = format!("protocol p = tcp/{}", vec!["1"; 100_000].join(" + "));
+    assert_eq!(parse(&long).errors[0].message, "this expression has more than 1024 terms");
+
+    let ident = format!("zone {} {{ trust dmz }}", "a".repeat(1 << 20));
+    assert!(parse_ok(&ident));
+}
+
+fn parse_ok(text: &str) -> bool {
+    parse(text).errors.is_empty()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Properties
 

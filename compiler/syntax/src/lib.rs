@@ -97,8 +97,15 @@ pub struct BrokenItem {
     pub span: Span,
 }
 
-/// The largest file [`parse`] accepts: spans are 32-bit.
-pub const MAX_FILE_LEN: usize = u32::MAX as usize;
+/// The largest file [`parse`] parses. A larger file is one syntax error: a spec that large is
+/// generated, and splitting it into files keeps checking fast and incremental.
+pub const MAX_FILE_LEN: usize = 32 << 20;
+
+/// How deeply parentheses may nest in an expression.
+pub const MAX_NESTING: usize = 256;
+
+/// How many terms one expression may have.
+pub const MAX_TERMS: usize = 1024;
 
 /// Parses a whole file. Never fails: errors are returned beside the items that parsed.
 pub fn parse(text: &str) -> Parse {
@@ -106,11 +113,18 @@ pub fn parse(text: &str) -> Parse {
         return Parse {
             module_docs: String::new(),
             items: Vec::new(),
-            errors: vec![SyntaxError::new(
-                Span::EMPTY,
-                format!("this file is {} bytes long; files up to 4 GiB can be checked", text.len()),
-                "file too large",
-            )],
+            errors: vec![
+                SyntaxError::new(
+                    Span::EMPTY,
+                    format!(
+                        "this file is {:.1} MiB; files up to {} MiB are checked",
+                        text.len() as f64 / (1 << 20) as f64,
+                        MAX_FILE_LEN >> 20
+                    ),
+                    "file too large",
+                )
+                .with_help("split the spec into several files: a folder's `.ptl` files form one spec"),
+            ],
         };
     }
     let split = chunk::split(text);

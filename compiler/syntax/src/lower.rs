@@ -13,6 +13,9 @@ struct Grammar;
 
 /// Parses the text of one top-level item. Spans in the result are relative to `text`.
 pub(crate) fn parse_item(text: &str) -> (Option<ItemSyntax>, Vec<SyntaxError>) {
+    if let Some(error) = too_deep(text) {
+        return (Some(ItemSyntax::Broken(salvage(text))), vec![error]);
+    }
     match Grammar::parse(Rule::item, text) {
         Ok(mut pairs) => {
             let mut lower = Lower { errors: Vec::new() };
@@ -86,6 +89,46 @@ fn span_after_docs(pair: &Pair<'_, Rule>) -> Span {
 
 fn ident(pair: Pair<'_, Rule>) -> Ident {
     Ident { name: Name::new(pair.as_str()), span: span(&pair) }
+}
+
+/// Parentheses nested deeper than [`crate::MAX_NESTING`] (outside strings and comments): an
+/// error before the grammar runs, so that no input can exhaust the stack.
+fn too_deep(text: &str) -> Option<SyntaxError> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                depth += 1;
+                if depth > crate::MAX_NESTING {
+                    let at = Span::new(i as u32, i as u32 + 1);
+                    return Some(
+                        SyntaxError::new(
+                            at,
+                            format!("parentheses are nested more than {} deep", crate::MAX_NESTING),
+                            "nested too deeply",
+                        )
+                        .with_help("write the value more simply: a port is a number, a parameter, or a short sum"),
+                    );
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Reads what can be read from an item that failed to parse.
@@ -715,6 +758,15 @@ impl Lower {
 
     /// Lowers `operand (op operand)*` with `*` binding tighter than `+` and `-`.
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let whole = span(&pair);
+        if pair.clone().into_inner().filter(|p| p.as_rule() != Rule::bin_op).count() > crate::MAX_TERMS {
+            self.errors.push(SyntaxError::new(
+                whole,
+                format!("this expression has more than {} terms", crate::MAX_TERMS),
+                "expression too long",
+            ));
+            return Expr { kind: ExprKind::Int(None), span: whole };
+        }
         let mut operands = Vec::new();
         let mut ops = Vec::new();
         for child in pair.into_inner() {
