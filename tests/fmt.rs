@@ -182,3 +182,24 @@ proptest! {
         prop_assert_eq!(model(&text), model(&formatted), "input:\n{}\n----\n{}", text, formatted);
     }
 }
+
+/// Text made of the language's pieces in any order: mostly broken specs.
+fn soup() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "zone", "node", "flow", "policy", "component", "use", "protocol", "{", "}", "a.b", "->", "\"s\"", "\"open",
+        "// c", "/// d", "//! m", "\n", "\n\n", " ", "\t", "tcp/1", "x", ":", "=", ",", "[*]", "10.0.0.1", "\\", "é",
+        "\r\n", "..", "(", ")", "+",
+    ]);
+    prop::collection::vec(pieces, 0..60).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_formats_idempotently_and_keeps_its_comments(text in soup()) {
+        let once = format(&text);
+        prop_assert_eq!(&format(&once), &once, "input: {:?}", text);
+        prop_assert_eq!(comments_of(&once), comments_of(&text), "input: {:?}", text);
+    }
+}
