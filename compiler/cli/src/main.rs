@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod load;
 
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a diagnostic code (`P201` or `unmatched-output`), with an example and its fix.
     Explain(explain::ExplainArgs),
+    /// Format `.ptl` files in the canonical layout (`--check` only reports, `--stdin` filters).
+    Fmt(fmt::FmtArgs),
 }
 
 /// How diagnostics are printed.
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,80 @@
+-- Starts the Portolan language server (`portolan lsp`, over stdio) for `portolan` buffers.
+--
+-- Works on Neovim 0.7 (vim.lsp.start_client + vim.lsp.buf_attach_client) and on later versions
+-- (vim.lsp.start, used when present). Usage, in init.lua:
+--
+--   dofile('/path/to/portolan/editors/nvim/lsp.lua').setup()
+--   -- or with options: setup({ cmd = { '/opt/portolan/bin/portolan', 'lsp' }, on_attach = fn })
+
+local M = {}
+
+-- One client per root folder, for Neovims without vim.lsp.start.
+local clients = {}
+local warned = false
+
+-- The folder holding `.git` above the buffer's file, else the file's own folder.
+local function root_dir(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local folder = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
+  local git = vim.fn.finddir('.git', folder .. ';')
+  if git == '' then
+    git = vim.fn.findfile('.git', folder .. ';') -- a worktree's `.git` is a file
+  end
+  if git ~= '' then
+    return vim.fn.fnamemodify(git, ':p:h:h')
+  end
+  return folder
+end
+
+local function config(opts, root)
+  return {
+    name = 'portolan',
+    cmd = opts.cmd,
+    root_dir = root,
+    on_attach = opts.on_attach,
+    capabilities = opts.capabilities,
+  }
+end
+
+function M.attach(bufnr, opts)
+  if vim.fn.executable(opts.cmd[1]) ~= 1 then
+    if not warned then
+      warned = true
+      vim.notify(
+        'portolan: `' .. opts.cmd[1] .. '` not found; install it or pass setup({ cmd = { "/path/to/portolan", "lsp" } })',
+        vim.log.levels.WARN
+      )
+    end
+    return
+  end
+  local root = root_dir(bufnr)
+  if vim.lsp.start ~= nil then
+    vim.lsp.start(config(opts, root), { bufnr = bufnr })
+    return
+  end
+  local id = clients[root]
+  if id == nil or vim.lsp.get_client_by_id(id) == nil then
+    id = vim.lsp.start_client(config(opts, root))
+    if id == nil then
+      vim.notify('portolan: `' .. table.concat(opts.cmd, ' ') .. '` failed to start', vim.log.levels.ERROR)
+      return
+    end
+    clients[root] = id
+  end
+  vim.lsp.buf_attach_client(bufnr, id)
+end
+
+function M.setup(opts)
+  opts = opts or {}
+  opts.cmd = opts.cmd or { 'portolan', 'lsp' }
+  local group = vim.api.nvim_create_augroup('portolan_lsp', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = 'portolan',
+    callback = function(args)
+      M.attach(args.buf, opts)
+    end,
+  })
+end
+
+return M
