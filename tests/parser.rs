@@ -295,6 +295,18 @@ fn messages_say_what_was_expected_in_a_users_words() {
 }
 
 #[test]
+fn doc_comments_on_member_lines_and_spaced_imports() {
+    let text = "use zones . *\nuse site . { web , db }\nzone z {\n    /// Untrusted: the internet.\n    trust untrusted\n    /// Our range.\n    cidr 10.0.0.0/8\n    node n: A {\n        /// Where it is.\n        address 10.0.0.1\n        /// The port.\n        port = 8443\n    }\n}\n";
+    let all = items(text);
+    assert!(matches!(&all[0], Item::Use(u) if matches!(u.kind, UseKind::Glob { .. })));
+    assert!(matches!(&all[1], Item::Use(u) if matches!(&u.kind, UseKind::Names(n) if n.len() == 2)));
+    let Item::Zone(zone) = &all[2] else { panic!() };
+    assert_eq!(zone.trust[0].name, "untrusted");
+    assert_eq!(zone.nodes[0].addresses[0].text, "10.0.0.1");
+    assert_eq!(zone.nodes[0].params[0].target.text(), "port");
+}
+
+#[test]
 fn huge_and_deep_inputs_end_in_one_error() {
     let huge = "flow a.b -> c.d\n".repeat((portolan_syntax::MAX_FILE_LEN / 16) + 1);
     let result = parse(&huge);

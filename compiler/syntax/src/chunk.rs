@@ -68,11 +68,12 @@ fn word_at(bytes: &[u8], at: usize) -> Option<&'static str> {
     ITEM_KEYWORDS.into_iter().find(|kw| bytes[at..].starts_with(kw.as_bytes()))
 }
 
-/// A keyword counts when a blank or the end of input follows it (`flow.x` is a path).
+/// A keyword counts when a blank, a `{` or the end of input follows it (`flow.x` is a path;
+/// `policy{` is a policy).
 fn is_keyword_here(bytes: &[u8], at: usize, word: &str) -> bool {
     match bytes.get(at + word.len()) {
         None => true,
-        Some(b) => matches!(b, b' ' | b'\t' | b'\r' | b'\n'),
+        Some(b) => matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'{'),
     }
 }
 
@@ -109,7 +110,8 @@ fn scan_line(bytes: &[u8], start: usize, end: usize, depth: &mut i64, starts: &m
     }
 }
 
-/// Moves an item's start up over the `///` lines (and blank lines between them) right above it.
+/// Moves an item's start up over the `///` lines right above it, and over the blank lines and
+/// `//` comments between them.
 fn include_docs_above(text: &str, start: usize) -> usize {
     let line_begin = text[..start].rfind('\n').map_or(0, |p| p + 1);
     if !text[line_begin..start].trim().is_empty() {
@@ -123,7 +125,7 @@ fn include_docs_above(text: &str, start: usize) -> usize {
         let line = text[prev_begin..prev_end].trim();
         if is_doc_line(line) {
             result = prev_begin + (text[prev_begin..prev_end].len() - text[prev_begin..prev_end].trim_start().len());
-        } else if !line.is_empty() {
+        } else if !line.is_empty() && !line.starts_with("//") {
             break;
         }
         cursor = prev_begin;
@@ -197,6 +199,15 @@ mod tests {
     fn doc_comments_belong_to_the_next_item() {
         let text = "flow a.b -> c.d\n/// Docs.\n\n/// More.\nflow e.f -> g.h\n";
         assert_eq!(texts(text), vec!["flow a.b -> c.d", "/// Docs.\n\n/// More.\nflow e.f -> g.h"]);
+    }
+
+    #[test]
+    fn comments_between_docs_and_their_item() {
+        let text = "flow a.b -> c.d\n// section\n/// Docs.\n// a note\nflow e.f -> g.h\npolicy{ default deny }\n";
+        assert_eq!(
+            texts(text),
+            vec!["flow a.b -> c.d\n// section", "/// Docs.\n// a note\nflow e.f -> g.h", "policy{ default deny }"]
+        );
     }
 
     #[test]
