@@ -7,6 +7,7 @@ pub mod codes;
 pub mod db;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
 pub mod ide;
 pub mod items;
 pub mod model;
