@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod load;
+mod lsp;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a diagnostic code (`P201` or `unmatched-output`), with an example and its fix.
     Explain(explain::ExplainArgs),
+    /// Run the language server (LSP over stdin and stdout), for editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// How diagnostics are printed.
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     match result {
         Ok(code) => code,
