@@ -361,3 +361,33 @@ async fn malformed_unknown_out_of_range_and_stale_requests_do_not_break_the_serv
     assert!(shutdown.get("error").is_none(), "{shutdown:#}");
     client.notify("exit", Value::Null).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_racing_edits_answer_or_report_content_modified() {
+    let mut client = Client::start().await;
+    client.open("site.ptl", None).await;
+    let uri = client.uri("site.ptl");
+    let (line, column) = find(SITE, "app.https", 5);
+    let mut pending = Vec::new();
+    for version in 2..40 {
+        let label = format!("\"Route 2, edit {version}\"");
+        let params = json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "text": SITE.replace("\"Route 2\"", &label) }]
+        });
+        pending.push(client.send("textDocument/didChange", params, false).await);
+        pending.push(client.send("textDocument/hover", at(&uri, line, column), true).await);
+        pending.push(
+            client.send("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }), true).await,
+        );
+    }
+    let answers = futures::future::join_all(pending).await;
+    for answer in answers.iter().filter(|a| !a.is_null()) {
+        let ok = answer.get("result").is_some() || answer["error"]["code"] == -32801;
+        assert!(ok, "an answer or ContentModified: {answer:#}");
+    }
+    // After the race, the last text is the one the server holds.
+    let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } })).await;
+    let labels: Vec<&str> = symbols["result"].as_array().unwrap().iter().filter_map(|s| s["detail"].as_str()).collect();
+    assert!(labels.contains(&"Route 2, edit 39"), "{labels:?}");
+}

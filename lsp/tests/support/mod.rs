@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use portolan_lsp::{Backend, Options};
 use serde_json::{Value, json};
 use tower::{Service, ServiceExt};
@@ -130,6 +131,18 @@ impl Client {
             .expect("the server answers within 30 s")
             .expect("the server has not exited");
         serde_json::to_value(response).expect("a response is JSON")
+    }
+
+    /// Sends a request (with an id) or a notification without waiting for its answer.
+    pub async fn send(&mut self, method: &str, params: Value, request: bool) -> BoxFuture<'static, Value> {
+        let mut builder = Request::build(method.to_string()).params(params);
+        if request {
+            self.next_id += 1;
+            builder = builder.id(self.next_id);
+        }
+        let service = self.service.ready().await.expect("the server is running");
+        let answer = service.call(builder.finish());
+        Box::pin(async move { serde_json::to_value(answer.await.expect("the server has not exited")).expect("JSON") })
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
