@@ -8,6 +8,11 @@ mod support;
 use serde_json::{Value, json};
 use support::{COMPONENTS, Client, SITE, at, find};
 
+/// The `key` of every object of a JSON array.
+fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array().map(|l| l.iter().filter_map(|v| v[key].as_str()).collect()).unwrap_or_default()
+}
+
 fn codes(diagnostics: &Value) -> Vec<String> {
     let list = diagnostics["diagnostics"].as_array().cloned().unwrap_or_default();
     list.iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect()
@@ -28,8 +33,7 @@ async fn change(client: &mut Client, name: &str, version: i32, changes: Vec<Valu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diagnostics_on_open_cover_the_spec_folder_with_related_information() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
+    let (client, _) = Client::with_site().await;
     let site = client.diagnostics("site.ptl", 1).await;
     assert_eq!(codes(&site), ["P201", "P202"], "{site:#}");
     assert_eq!(site["version"], 1);
@@ -43,8 +47,7 @@ async fn diagnostics_on_open_cover_the_spec_folder_with_related_information() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_edits_after_non_ascii_text_land_where_the_client_means() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
+    let (mut client, uri) = Client::with_site().await;
     client.diagnostics("site.ptl", 1).await;
     // `Browser` follows `"Usérs 😀"` on its line: UTF-16 columns differ from bytes and chars.
     change(&mut client, "site.ptl", 2, vec![replace(SITE, ": Browser", ": Browsr")]).await;
@@ -58,7 +61,6 @@ async fn incremental_edits_after_non_ascii_text_land_where_the_client_means() {
     insta::assert_snapshot!("misspelt_after_emoji", client.redact(&misspelt));
 
     // The quick fix puts the name back, at the same UTF-16 range.
-    let uri = client.uri("site.ptl");
     let params = json!({
         "textDocument": { "uri": uri },
         "range": misspelt["range"],
@@ -81,9 +83,7 @@ async fn incremental_edits_after_non_ascii_text_land_where_the_client_means() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hover_shows_ports_nodes_components_and_protocols() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
-    let uri = client.uri("site.ptl");
+    let (mut client, uri) = Client::with_site().await;
     let mut answers = Vec::new();
     for (needle, shift) in
         [("app.https", 5), ("app.https", 1), ("Browser", 2), ("sql \"Database\"", 1), ("https_port =", 2)]
@@ -106,9 +106,7 @@ async fn hover_shows_ports_nodes_components_and_protocols() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn definition_leads_into_other_files_and_the_standard_library() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
-    let uri = client.uri("site.ptl");
+    let (mut client, uri) = Client::with_site().await;
     let (line, column) = find(SITE, "App {", 1);
     let component = client.request("textDocument/definition", at(&uri, line, column)).await;
     assert_eq!(component["result"]["uri"], client.uri("components.ptl"));
@@ -133,9 +131,7 @@ async fn definition_leads_into_other_files_and_the_standard_library() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn references_and_rename_cover_every_file() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
-    let uri = client.uri("site.ptl");
+    let (mut client, uri) = Client::with_site().await;
     // The port `https` of `App`: declared in components.ptl, used by a flow in site.ptl.
     let (line, column) = find(SITE, "app.https", 5);
     let mut params = at(&uri, line, column);
@@ -177,14 +173,14 @@ async fn completion_offers_names_keywords_and_matching_ports() {
     let uri = client.uri("site.ptl");
     let (line, column) = find(&text, "-> proxy.", 9);
     let ports = client.request("textDocument/completion", at(&uri, line, column)).await;
-    let labels: Vec<&str> = ports["result"].as_array().unwrap().iter().filter_map(|c| c["label"].as_str()).collect();
+    let labels = strings(&ports["result"], "label");
     // `proxy` also listens on `admin` (SSH) and has the output `app`: neither fits HTTPS.
     assert_eq!(labels, ["https"], "{ports:#}");
     insta::assert_snapshot!("complete_flow_target", client.redact(&ports["result"]));
 
     let (line, _) = find(&text, "-> proxy.", 0);
     let general = client.request("textDocument/completion", at(&uri, line + 1, 0)).await;
-    let labels: Vec<&str> = general["result"].as_array().unwrap().iter().filter_map(|c| c["label"].as_str()).collect();
+    let labels = strings(&general["result"], "label");
     for expected in ["flow", "zone", "App", "Browser", "app", "datacenter", "https", "tds"] {
         assert!(labels.contains(&expected), "`{expected}` missing from {labels:?}");
     }
@@ -192,32 +188,28 @@ async fn completion_offers_names_keywords_and_matching_ports() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_actions_fix_an_unmatched_output() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
+    let (mut client, uri) = Client::with_site().await;
     let site = client.diagnostics("site.ptl", 1).await;
-    let uri = client.uri("site.ptl");
     let params = json!({
         "textDocument": { "uri": uri },
         "range": site["diagnostics"][0]["range"],
         "context": { "diagnostics": site["diagnostics"] }
     });
     let actions = client.request("textDocument/codeAction", params).await;
-    let titles: Vec<&str> = actions["result"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
+    let titles = strings(&actions["result"], "title");
     assert_eq!(titles, ["add a flow to sql.tds", "mark `db` optional"]);
     insta::assert_snapshot!("unmatched_output_actions", client.redact(&actions["result"]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hints_tokens_folding_symbols_and_formatting() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
-    let uri = client.uri("site.ptl");
+    let (mut client, uri) = Client::with_site().await;
     let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } });
     let document = json!({ "textDocument": { "uri": uri } });
 
     let hints =
         client.request("textDocument/inlayHint", json!({ "textDocument": { "uri": uri }, "range": whole })).await;
-    let labels: Vec<&str> = hints["result"].as_array().unwrap().iter().filter_map(|h| h["label"].as_str()).collect();
+    let labels = strings(&hints["result"], "label");
     assert_eq!(labels, [": tcp/443", ": tcp/9443"], "{hints:#}");
     insta::assert_snapshot!("inlay_hints", client.redact(&hints["result"]));
 
@@ -301,9 +293,7 @@ fn apply(text: &str, edits: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_unknown_out_of_range_and_stale_requests_do_not_break_the_server() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
-    let uri = client.uri("site.ptl");
+    let (mut client, uri) = Client::with_site().await;
 
     // Parameters of the wrong shape: an error answer.
     let malformed = client
@@ -342,7 +332,7 @@ async fn malformed_unknown_out_of_range_and_stale_requests_do_not_break_the_serv
     change(&mut client, "site.ptl", 4, vec![json!({ "text": "this is not portolan" })]).await;
     change(&mut client, "site.ptl", 5, vec![json!({ "text": "neither is this" })]).await;
     let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } })).await;
-    let names: Vec<&str> = symbols["result"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+    let names = strings(&symbols["result"], "name");
     assert!(names.contains(&"proxy.app -> app.https"), "{names:?}");
     let warnings = client.sent("window/logMessage");
     assert!(warnings.iter().any(|w| w["message"].as_str().unwrap_or("").contains("version 4")), "{warnings:#?}");
@@ -364,9 +354,7 @@ async fn malformed_unknown_out_of_range_and_stale_requests_do_not_break_the_serv
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_racing_edits_answer_or_report_content_modified() {
-    let mut client = Client::start().await;
-    client.open("site.ptl", None).await;
-    let uri = client.uri("site.ptl");
+    let (mut client, uri) = Client::with_site().await;
     let (line, column) = find(SITE, "app.https", 5);
     let mut pending = Vec::new();
     for version in 2..40 {
@@ -388,6 +376,6 @@ async fn reads_racing_edits_answer_or_report_content_modified() {
     }
     // After the race, the last text is the one the server holds.
     let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } })).await;
-    let labels: Vec<&str> = symbols["result"].as_array().unwrap().iter().filter_map(|s| s["detail"].as_str()).collect();
+    let labels = strings(&symbols["result"], "detail");
     assert!(labels.contains(&"Route 2, edit 39"), "{labels:?}");
 }

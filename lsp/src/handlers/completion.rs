@@ -1,6 +1,6 @@
 //! Completion: keywords, names in scope, and the ports of a node after `node.`.
 
-use portolan::ide::{self, CompletionKind};
+use portolan::ide::{self, CompletionKind, NameKind};
 use tower_lsp_server::ls_types::{CompletionItem, CompletionItemKind, Position};
 
 use crate::state::Snapshot;
@@ -8,13 +8,14 @@ use crate::state::Snapshot;
 fn kind(kind: CompletionKind) -> CompletionItemKind {
     match kind {
         CompletionKind::Keyword => CompletionItemKind::KEYWORD,
-        CompletionKind::Module => CompletionItemKind::MODULE,
-        CompletionKind::Protocol => CompletionItemKind::INTERFACE,
-        CompletionKind::Component => CompletionItemKind::CLASS,
-        CompletionKind::Zone => CompletionItemKind::MODULE,
-        CompletionKind::Node => CompletionItemKind::VARIABLE,
-        CompletionKind::Port => CompletionItemKind::FIELD,
-        CompletionKind::Param => CompletionItemKind::PROPERTY,
+        CompletionKind::Name(name) => match name {
+            NameKind::Module | NameKind::Zone => CompletionItemKind::MODULE,
+            NameKind::Protocol => CompletionItemKind::INTERFACE,
+            NameKind::Component => CompletionItemKind::CLASS,
+            NameKind::Node => CompletionItemKind::VARIABLE,
+            NameKind::Port => CompletionItemKind::FIELD,
+            NameKind::Param => CompletionItemKind::PROPERTY,
+        },
     }
 }
 

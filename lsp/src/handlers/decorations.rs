@@ -1,6 +1,6 @@
 //! What an editor draws over the text: inlay hints, semantic tokens, folding ranges.
 
-use portolan::ide::{self, FoldKind, TokenKind};
+use portolan::ide::{self, FoldKind, NameKind, TokenKind};
 use tower_lsp_server::ls_types::{
     FoldingRange, FoldingRangeKind, InlayHint, InlayHintKind, InlayHintLabel, Range, SemanticToken,
     SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
@@ -33,13 +33,13 @@ const TOKEN_TYPES: [(TokenKind, SemanticTokenType); 11] = [
     (TokenKind::String, SemanticTokenType::STRING),
     (TokenKind::Number, SemanticTokenType::NUMBER),
     (TokenKind::Keyword, SemanticTokenType::KEYWORD),
-    (TokenKind::Module, SemanticTokenType::NAMESPACE),
-    (TokenKind::Protocol, SemanticTokenType::TYPE),
-    (TokenKind::Component, SemanticTokenType::CLASS),
-    (TokenKind::Zone, SemanticTokenType::STRUCT),
-    (TokenKind::Node, SemanticTokenType::VARIABLE),
-    (TokenKind::Port, SemanticTokenType::PROPERTY),
-    (TokenKind::Param, SemanticTokenType::PARAMETER),
+    (TokenKind::Name(NameKind::Module), SemanticTokenType::NAMESPACE),
+    (TokenKind::Name(NameKind::Protocol), SemanticTokenType::TYPE),
+    (TokenKind::Name(NameKind::Component), SemanticTokenType::CLASS),
+    (TokenKind::Name(NameKind::Zone), SemanticTokenType::STRUCT),
+    (TokenKind::Name(NameKind::Node), SemanticTokenType::VARIABLE),
+    (TokenKind::Name(NameKind::Port), SemanticTokenType::PROPERTY),
+    (TokenKind::Name(NameKind::Param), SemanticTokenType::PARAMETER),
 ];
 
 const DECLARATION: u32 = 1;

@@ -103,6 +103,14 @@ impl Client {
         client
     }
 
+    /// A started server with `site.ptl` open; and its URI.
+    pub async fn with_site() -> (Client, String) {
+        let mut client = Client::start().await;
+        client.open("site.ptl", None).await;
+        let uri = client.uri("site.ptl");
+        (client, uri)
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.folder.path().join(name)
     }

@@ -1,6 +1,7 @@
 //! Completion: keywords, the names in scope, and after `node.` the ports of that node (on the
 //! right-hand side of a flow, only the inputs that speak the protocol of the output on the left).
 
+use super::defs::NameKind;
 use crate::db::{Db, SourceFile};
 use crate::items::{Item, ItemKind};
 use crate::model::NodePort;
@@ -11,13 +12,8 @@ use crate::scope::{Resolved, Scope, declared_kind, lookup, module_locals, module
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompletionKind {
     Keyword,
-    Module,
-    Protocol,
-    Component,
-    Zone,
-    Node,
-    Port,
-    Param,
+    /// A name, by what it stands for.
+    Name(NameKind),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,7 +100,7 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: u32) -> Vec<Completion
         Some(dot) => members(db, scope, &word[..dot], side),
         None if side != FlowSide::None => names(db, scope)
             .into_iter()
-            .filter(|c| matches!(c.kind, CompletionKind::Node | CompletionKind::Module))
+            .filter(|c| matches!(c.kind, CompletionKind::Name(NameKind::Node | NameKind::Module)))
             .collect(),
         None => {
             let mut out = names(db, scope);
@@ -140,14 +136,14 @@ fn flow_side(prefix: &str) -> FlowSide<'_> {
 }
 
 fn item_completion(db: &dyn Db, label: String, item: Item<'_>) -> Option<Completion> {
-    let (kind, detail) = match declared_kind(db, item)? {
-        ItemKind::Protocol => (CompletionKind::Protocol, Some(protocol_info(db, item).title.clone())),
-        ItemKind::Component => (CompletionKind::Component, Some(component_info(db, item).title.clone())),
-        ItemKind::Zone => (CompletionKind::Zone, Some(zone_info(db, item).title.clone())),
-        ItemKind::Node => (CompletionKind::Node, node_info(db, item).title.clone()),
-        _ => return None,
+    let kind = NameKind::of_item(db, item)?;
+    let detail = match kind {
+        NameKind::Protocol => Some(protocol_info(db, item).title.clone()),
+        NameKind::Component => Some(component_info(db, item).title.clone()),
+        NameKind::Zone => Some(zone_info(db, item).title.clone()),
+        _ => node_info(db, item).title.clone(),
     };
-    Some(Completion { label, kind, detail })
+    Some(Completion { label, kind: CompletionKind::Name(kind), detail })
 }
 
 /// Every name the module can use unqualified.
@@ -161,7 +157,11 @@ fn names(db: &dyn Db, scope: &Scope<'_>) -> Vec<Completion> {
     }
     for import in &scope.modules {
         let detail = Some(format!("module {}", import.file.module(db)));
-        out.push(Completion { label: import.binding.to_string(), kind: CompletionKind::Module, detail });
+        out.push(Completion {
+            label: import.binding.to_string(),
+            kind: CompletionKind::Name(NameKind::Module),
+            detail,
+        });
     }
     for &glob in &scope.globs {
         for (name, item) in module_locals(db, glob).iter() {
@@ -205,12 +205,12 @@ fn members(db: &dyn Db, scope: &Scope<'_>, qualifier: &str, side: FlowSide<'_>) 
             let info = component_info(db, item);
             let ports = info.ports.iter().zip(&info.protocols).map(|(p, protocol)| Completion {
                 label: p.name.to_string(),
-                kind: CompletionKind::Port,
+                kind: CompletionKind::Name(NameKind::Port),
                 detail: Some(port_detail(db, p.kind.keyword(), *protocol)),
             });
             let params = info.params.iter().map(|p| Completion {
                 label: p.name.to_string(),
-                kind: CompletionKind::Param,
+                kind: CompletionKind::Name(NameKind::Param),
                 detail: p.ty.map(|t| t.name().to_string()),
             });
             ports.chain(params).collect()
@@ -252,7 +252,7 @@ fn node_ports(
         .filter(|p| fits(p))
         .map(|p| Completion {
             label: p.name.to_string(),
-            kind: CompletionKind::Port,
+            kind: CompletionKind::Name(NameKind::Port),
             detail: Some(port_detail(db, p.kind.keyword(), p.protocol)),
         })
         .collect()

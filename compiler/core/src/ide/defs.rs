@@ -5,8 +5,9 @@ use portolan_syntax::{Name, Span};
 
 use super::FileRange;
 use crate::db::{Db, Origin, SourceFile};
-use crate::items::{Item, NodeSyntax};
+use crate::items::{Item, ItemKind, NodeSyntax};
 use crate::resolve::component_info;
+use crate::scope::declared_kind;
 
 /// The thing a name refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
@@ -23,6 +24,32 @@ pub enum Definition<'db> {
         component: Item<'db>,
         name: Name,
     },
+}
+
+/// What kind of thing a name stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NameKind {
+    Module,
+    Protocol,
+    Component,
+    Zone,
+    Node,
+    Port,
+    Param,
+}
+
+impl NameKind {
+    /// The kind of name an item declares (looking through syntax errors); `None` for items that
+    /// declare no name (imports, flows, policies).
+    pub fn of_item(db: &dyn Db, item: Item<'_>) -> Option<NameKind> {
+        Some(match declared_kind(db, item)? {
+            ItemKind::Protocol => NameKind::Protocol,
+            ItemKind::Component => NameKind::Component,
+            ItemKind::Zone => NameKind::Zone,
+            ItemKind::Node => NameKind::Node,
+            _ => return None,
+        })
+    }
 }
 
 /// Where something is declared: the whole declaration and the name in it.
@@ -45,6 +72,16 @@ impl<'db> Definition<'db> {
     /// True when the standard library declares it.
     pub fn is_stdlib(&self, db: &'db dyn Db) -> bool {
         self.file(db).origin(db) == Origin::Stdlib
+    }
+
+    /// What kind of thing it is.
+    pub fn kind(&self, db: &'db dyn Db) -> Option<NameKind> {
+        match self {
+            Definition::Item(item) => NameKind::of_item(db, *item),
+            Definition::Module(_) => Some(NameKind::Module),
+            Definition::Port { .. } => Some(NameKind::Port),
+            Definition::Param { .. } => Some(NameKind::Param),
+        }
     }
 
     /// The name as declared (a module's full dotted name).

@@ -19,7 +19,7 @@ mod tokens;
 
 pub use actions::{CodeAction, code_actions};
 pub use complete::{Completion, CompletionKind, KEYWORDS, completions};
-pub use defs::{Declaration, Definition};
+pub use defs::{Declaration, Definition, NameKind};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use hints::{InlayHint, inlay_hints};
 pub use hover::{Hover, hover};

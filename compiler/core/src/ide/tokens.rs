@@ -5,11 +5,9 @@
 use portolan_syntax::Span;
 
 use super::complete::KEYWORDS;
-use super::defs::Definition;
+use super::defs::NameKind;
 use super::index::file_refs;
 use crate::db::{Db, SourceFile};
-use crate::items::ItemKind;
-use crate::scope::declared_kind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -17,13 +15,8 @@ pub enum TokenKind {
     String,
     Number,
     Keyword,
-    Module,
-    Protocol,
-    Component,
-    Zone,
-    Node,
-    Port,
-    Param,
+    /// A name, by what it stands for.
+    Name(NameKind),
 }
 
 /// One token; `span` never crosses a line end.
@@ -78,11 +71,11 @@ pub fn semantic_tokens(db: &dyn Db, file: SourceFile) -> Vec<Token> {
             match refs.get(next_ref).filter(|r| r.span.start as usize == i) {
                 Some(r) => {
                     let end = (r.span.end as usize).max(end);
-                    if let Some(kind) = kind_of(db, &r.def) {
+                    if let Some(kind) = r.def.kind(db) {
                         out.push(Token {
                             declaration: r.decl,
                             documentation_or_library: r.def.is_stdlib(db),
-                            ..token(i, end, kind)
+                            ..token(i, end, TokenKind::Name(kind))
                         });
                     }
                     i = end;
@@ -114,18 +107,4 @@ fn scan(bytes: &[u8], start: usize, keep: impl Fn(u8) -> bool) -> usize {
 fn dots(bytes: &[u8], start: usize) -> bool {
     let end = scan(bytes, start, |c| c.is_ascii_digit());
     bytes.get(end) == Some(&b'.') && bytes.get(end + 1) == Some(&b'.')
-}
-
-fn kind_of(db: &dyn Db, def: &Definition<'_>) -> Option<TokenKind> {
-    Some(match def {
-        Definition::Module(_) => TokenKind::Module,
-        Definition::Port { .. } => TokenKind::Port,
-        Definition::Param { .. } => TokenKind::Param,
-        Definition::Item(item) => match declared_kind(db, *item)? {
-            ItemKind::Protocol => TokenKind::Protocol,
-            ItemKind::Component => TokenKind::Component,
-            ItemKind::Zone => TokenKind::Zone,
-            _ => TokenKind::Node,
-        },
-    })
 }
