@@ -4,6 +4,7 @@ mod check;
 mod explain;
 mod fmt;
 mod load;
+mod lsp;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Format `.ptl` files in the canonical layout (`--check` only reports, `--stdin` filters).
     Fmt(fmt::FmtArgs),
+    /// Run the language server (LSP over stdin and stdout), for editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// How diagnostics are printed.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     match result {
         Ok(code) => code,

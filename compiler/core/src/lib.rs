@@ -8,6 +8,7 @@ pub mod db;
 pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
+pub mod ide;
 pub mod items;
 pub mod model;
 pub mod net;
