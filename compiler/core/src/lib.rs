@@ -7,6 +7,7 @@ pub mod codes;
 pub mod db;
 pub mod diagnostic;
 pub mod eval;
+pub mod export;
 pub mod items;
 pub mod model;
 pub mod net;
