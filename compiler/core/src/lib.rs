@@ -6,6 +6,7 @@ pub mod check;
 pub mod codes;
 pub mod db;
 pub mod diagnostic;
+pub mod emit;
 pub mod eval;
 pub mod export;
 pub mod items;
