@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use miette::Result;
-use portolan::{Diagnostic, Severity, render};
+use portolan::{Database, Diagnostic, Severity, render};
 
 use crate::load::{Spec, load};
 use crate::{ColorChoice, Deny, Format};
@@ -32,7 +32,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         let diagnostics = portolan::diagnostics(&spec.db);
         specs.push((spec, diagnostics));
     }
-    let text = render_all(&specs, args.format, color(args.color));
+    let views: Vec<(&Database, &[Diagnostic])> = specs.iter().map(|(s, d)| (&s.db, d.as_slice())).collect();
+    let text = render_all(&views, args.format, color(args.color));
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
@@ -42,7 +43,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     Ok(if errors || (warnings && args.deny.contains(&Deny::Warnings)) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn color(choice: ColorChoice) -> bool {
+pub fn color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -51,13 +52,13 @@ fn color(choice: ColorChoice) -> bool {
 }
 
 /// Renders the diagnostics of every spec as one document.
-pub fn render_all(specs: &[(Spec, Vec<Diagnostic>)], format: Format, color: bool) -> String {
+pub fn render_all(specs: &[(&Database, &[Diagnostic])], format: Format, color: bool) -> String {
     match format {
         Format::Human => {
             let mut text = String::new();
             let mut everything = Vec::new();
-            for (spec, diagnostics) in specs {
-                text.push_str(&render::human(&spec.db, diagnostics, color));
+            for (db, diagnostics) in specs {
+                text.push_str(&render::human(*db, diagnostics, color));
                 everything.extend(diagnostics.iter().cloned());
             }
             text.push_str(&render::summary(&everything));
@@ -65,16 +66,15 @@ pub fn render_all(specs: &[(Spec, Vec<Diagnostic>)], format: Format, color: bool
         }
         Format::Json => {
             let mut all = Vec::new();
-            for (spec, diagnostics) in specs {
-                all.extend(render::json_values(&spec.db, diagnostics));
+            for (db, diagnostics) in specs {
+                all.extend(render::json_values(*db, diagnostics));
             }
             let mut text = serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".into());
             text.push('\n');
             text
         }
         Format::Sarif => {
-            let runs: Vec<_> =
-                specs.iter().map(|(spec, diagnostics)| render::sarif_run(&spec.db, diagnostics)).collect();
+            let runs: Vec<_> = specs.iter().map(|(db, diagnostics)| render::sarif_run(*db, diagnostics)).collect();
             render::sarif_log(runs)
         }
     }

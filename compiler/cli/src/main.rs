@@ -1,8 +1,10 @@
 //! The `portolan` command: one binary for checking, explaining, building and editing specs.
 
+mod build;
 mod check;
 mod explain;
 mod load;
+mod write;
 
 use std::process::ExitCode;
 
@@ -20,6 +22,8 @@ struct Cli {
 enum Command {
     /// Check a spec: a `.ptl` file, or a folder whose `.ptl` files form one spec.
     Check(check::CheckArgs),
+    /// Build a spec's outputs: firewall rules, port matrices, diagrams, the model as JSON.
+    Build(build::BuildArgs),
     /// Explain a diagnostic code (`P201` or `unmatched-output`), with an example and its fix.
     Explain(explain::ExplainArgs),
 }
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Explain(args) => explain::run(&args),
     };
     match result {
