@@ -42,11 +42,13 @@ pub fn escape(text: &str) -> String {
     let text: String =
         text.chars().map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c }).collect();
     let text = text.trim();
-    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let chars: Vec<char> = text.chars().collect();
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    // `1. ` or `1) ` at the start would begin an ordered list.
+    let list = digits > 0 && chars.get(digits + 1).is_none_or(|c| c.is_whitespace());
     let mut out = String::with_capacity(text.len());
-    for (i, c) in text.chars().enumerate() {
-        let starts_block =
-            (i == 0 && matches!(c, '+' | '-' | '=')) || (i == digits && digits > 0 && matches!(c, '.' | ')'));
+    for (i, &c) in chars.iter().enumerate() {
+        let starts_block = (i == 0 && matches!(c, '+' | '-' | '=')) || (list && i == digits && matches!(c, '.' | ')'));
         if starts_block
             || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' | '$')
         {

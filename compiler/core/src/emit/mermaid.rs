@@ -59,7 +59,7 @@ pub fn label(text: &str) -> String {
             '&' => out.push_str("#amp;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
-            '#' | '`' | '|' | ';' | '[' | ']' | '{' | '}' | '(' | ')' | '\\' => {
+            '#' | '`' | '|' | ';' | '[' | ']' | '{' | '}' | '\\' => {
                 let _ = write!(out, "#{};", u32::from(c));
             }
             c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),

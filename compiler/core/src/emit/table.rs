@@ -3,7 +3,7 @@
 //! inbound ports, public / private / local; outbound ports; numbered routes). Each target
 //! escapes the text for itself.
 
-use crate::export::{Flow, HopKind, Model, Node, Port, PortKind, Route};
+use crate::export::{AddressOrigin, Flow, HopKind, Model, Node, Port, PortKind, Route};
 use crate::model::Trust;
 use crate::ports::{PortRange, PortSet, Transport};
 
@@ -46,7 +46,14 @@ pub fn document(model: &Model) -> Vec<Block> {
     for node in &model.nodes {
         let zone = model.zone(&node.zone).map_or(node.zone.clone(), |z| z.title.clone());
         out.push(Block::Heading(3, format!("{} ({}), zone {zone}", node.title, node.name)));
-        let addresses = if node.addresses.is_empty() { "none stated".into() } else { node.addresses.join(", ") };
+        let addresses = match node.rule_addresses.origin {
+            AddressOrigin::Node => node.addresses.join(", "),
+            AddressOrigin::ZoneCidrs => {
+                format!("none stated; firewall rules use its zone's CIDRs, {}", node.rule_addresses.networks.join(", "))
+            }
+            AddressOrigin::Any => "none stated; firewall rules take it for any address (untrusted zone)".into(),
+            AddressOrigin::None => "none stated".into(),
+        };
         out.push(Block::Paragraph(format!("Addresses: {addresses}. Components: {}.", components(node))));
         let rows = node.ports.iter().map(|port| device_row(model, node, port)).collect();
         out.push(Block::Table(Table { header: DEVICE, rows }));
@@ -54,7 +61,7 @@ pub fn document(model: &Model) -> Vec<Block> {
     out.push(Block::Heading(2, "Inbound ports".into()));
     let [public, private, local] = inbound(model);
     for (heading, rows, meaning) in [
-        ("Public", public, "reached from an untrusted zone"),
+        ("Public", public, "in an untrusted zone or reached from one"),
         ("Private", private, "reached only from zones that are not untrusted, or by no flow"),
         ("Local", local, "served on the host by another role of the same node"),
     ] {
@@ -100,11 +107,22 @@ fn device_row(model: &Model, node: &Node, port: &Port) -> Vec<String> {
     let all_local = out_hops.iter().chain(&in_hops).all(|f| f.kind == HopKind::Local);
     let used = !out_hops.is_empty() || !in_hops.is_empty();
     let direction = match port.kind {
-        _ if used && all_local => "Local",
         PortKind::Listen => "Incoming",
         PortKind::Connect => "Outgoing",
         PortKind::Peer => "Incoming Outgoing",
     };
+    let direction = if used && all_local { format!("{direction} (local, on the host)") } else { direction.to_string() };
+    // An output through a forward proxy connects to the proxy's protocol first.
+    let mut protocol = port.protocol_title.clone();
+    let mut tunnels: Vec<&str> = out_hops
+        .iter()
+        .filter(|f| f.hop == 1 && f.protocol_title != protocol)
+        .map(|f| f.protocol_title.as_str())
+        .collect();
+    tunnels.dedup();
+    if !tunnels.is_empty() {
+        protocol = format!("{protocol} (through {})", tunnels.join(", "));
+    }
     let ports = match port.kind {
         PortKind::Connect if !out_hops.is_empty() => union(out_hops.iter().map(|f| f.port_set())),
         _ => PortSet::new(port.ports.clone()),
@@ -116,14 +134,7 @@ fn device_row(model: &Model, node: &Node, port: &Port) -> Vec<String> {
     }
     let configurable =
         if port.configurable.is_empty() { "No".into() } else { format!("Yes: {}", port.configurable.join(", ")) };
-    vec![
-        node.title.clone(),
-        ports.describe(),
-        port.protocol_title.clone(),
-        direction.into(),
-        or_dash(usage),
-        configurable,
-    ]
+    vec![node.title.clone(), ports.describe(), protocol, direction, or_dash(usage), configurable]
 }
 
 fn union(sets: impl Iterator<Item = PortSet>) -> PortSet {
@@ -169,11 +180,12 @@ fn inbound(model: &Model) -> [Vec<Vec<String>>; 3] {
             } else {
                 union(network.iter().map(|f| f.port_set())).ranges().to_vec()
             };
-            let relations: Vec<String> = if reaching.is_empty() {
+            let mut relations: Vec<String> = if reaching.is_empty() {
                 vec!["no flow reaches it: no rule opens it".into()]
             } else {
                 reaching.iter().map(|f| relation(model, f, true)).collect()
             };
+            relations.dedup();
             push_rows(&mut classes[class], &ranges, port, node, relations.join("; "));
         }
     }
@@ -189,6 +201,8 @@ fn outbound(model: &Model) -> Vec<Vec<String>> {
         shown.protocol_title = flow.protocol_title.clone();
         push_rows(&mut rows, &flow.ports, &shown, node, relation(model, flow, false));
     }
+    // The two hops of a two-way flow between cluster members read the same.
+    rows.dedup();
     rows
 }
 
