@@ -9,12 +9,11 @@ use std::process::ExitCode;
 use clap::Args;
 use miette::{Result, miette};
 use portolan::emit::{Output, Target, emit};
-use portolan::{Diagnostic, Severity};
 
-use crate::check::{color, render_all};
+use crate::Format;
+use crate::check::ReportArgs;
 use crate::load::load;
 use crate::write::{diff, write_all};
-use crate::{ColorChoice, Deny, Format};
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -31,14 +30,8 @@ pub struct BuildArgs {
     /// would be written.
     #[arg(long)]
     pub check: bool,
-    /// How diagnostics are printed.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Refuse to build on warnings too.
-    #[arg(long, value_enum)]
-    pub deny: Vec<Deny>,
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 fn parse_target(text: &str) -> Result<Target, String> {
@@ -54,20 +47,17 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     let mut targets = args.emit.clone();
     targets.sort();
     targets.dedup();
-    let refuse = |diagnostics: &[Diagnostic]| {
-        diagnostics.iter().any(|d| d.severity == Severity::Error)
-            || (args.deny.contains(&Deny::Warnings) && diagnostics.iter().any(|d| d.severity == Severity::Warning))
-    };
-    let export = if refuse(&diagnostics) { None } else { Some(portolan::export::export(&spec.db)) };
+    let report = &args.report;
+    let export = if report.fails(&diagnostics) { None } else { Some(portolan::export::export(&spec.db)) };
     if let Some(export) = &export
         && targets.iter().any(|t| t.writes_rules())
     {
         diagnostics.extend(export.rule_problems.iter().map(|d| d.absolute(&spec.db)));
     }
-    let stop = refuse(&diagnostics);
+    let stop = report.fails(&diagnostics);
     if stop || !diagnostics.is_empty() {
-        let text = render_all(&[(&spec.db, diagnostics.as_slice())], args.format, color(args.color));
-        let mut out = if matches!(args.format, Format::Human) && !stop {
+        let text = report.render(&spec.db, &diagnostics);
+        let mut out = if matches!(report.format, Format::Human) && !stop {
             Box::new(std::io::stderr().lock()) as Box<dyn Write>
         } else {
             Box::new(std::io::stdout().lock())

@@ -15,13 +15,37 @@ use crate::{ColorChoice, Deny, Format};
 pub struct CheckArgs {
     /// Files or folders; each is one spec. Default: the current folder.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How diagnostics are printed and which fail the command: shared by `check` and `build`.
+#[derive(Args)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Exit 1 on warnings too.
+    /// Fail on warnings too (`check` exits 1, `build` writes nothing).
     #[arg(long, value_enum)]
     pub deny: Vec<Deny>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+impl ReportArgs {
+    /// True when these diagnostics fail the command: errors, or warnings under `--deny warnings`.
+    pub fn fails<'a>(&self, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> bool {
+        let (mut errors, mut warnings) = (false, false);
+        for diagnostic in diagnostics {
+            errors |= diagnostic.severity == Severity::Error;
+            warnings |= diagnostic.severity == Severity::Warning;
+        }
+        errors || (warnings && self.deny.contains(&Deny::Warnings))
+    }
+
+    /// The diagnostics of one spec, rendered in the chosen format.
+    pub fn render(&self, db: &Database, diagnostics: &[Diagnostic]) -> String {
+        render_all(&[(db, diagnostics)], self.format, color(self.color))
+    }
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
@@ -33,17 +57,15 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         specs.push((spec, diagnostics));
     }
     let views: Vec<(&Database, &[Diagnostic])> = specs.iter().map(|(s, d)| (&s.db, d.as_slice())).collect();
-    let text = render_all(&views, args.format, color(args.color));
+    let text = render_all(&views, args.report.format, color(args.report.color));
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    let all: Vec<&Diagnostic> = specs.iter().flat_map(|(_, d)| d).collect();
-    let errors = all.iter().any(|d| d.severity == Severity::Error);
-    let warnings = all.iter().any(|d| d.severity == Severity::Warning);
-    Ok(if errors || (warnings && args.deny.contains(&Deny::Warnings)) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let fails = args.report.fails(specs.iter().flat_map(|(_, d)| d));
+    Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-pub fn color(choice: ColorChoice) -> bool {
+fn color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
