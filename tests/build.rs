@@ -109,6 +109,23 @@ fn a_node_without_address_in_a_zone_without_cidr_fails_rule_targets() {
     assert!(emit(&export.model, Target::Markdown).is_ok(), "documentation needs no address");
 }
 
+#[test]
+fn a_hop_between_internet_nodes_is_named_in_every_rule_output() {
+    let spec = "component C { peer p2p: tcp on tcp/7000  connect web: https }\ncomponent S { listen web: https }\n\
+                zone internet { trust untrusted  node clients[*]: C }\n\
+                zone dc { node s: S { address 10.0.0.1 } }\n\
+                flow clients.p2p -> clients.p2p \"clients among themselves\"\nflow clients.web -> s.web\n";
+    let model = portolan::export::export(&support::spec(spec)).model;
+    for target in [Target::Nftables, Target::Iptables, Target::Aerleon] {
+        let text: String = emit(&model, target).unwrap().iter().map(|o| o.text.clone()).collect();
+        assert!(text.contains("Flow 1 (clients.p2p -> clients.p2p) is between nodes on the internet"), "{text}");
+    }
+    let only_internet = "component C { peer p2p: tcp on tcp/7000 }\nzone internet { trust untrusted  node c[*]: C }\n\
+                         flow c.p2p -> c.p2p\n";
+    let model = portolan::export::export(&support::spec(only_internet)).model;
+    assert!(emit(&model, Target::Nftables).is_err(), "a hop no rule file names was dropped");
+}
+
 /// The hostile spec's files.
 fn hostile(outputs: &[Output], path: &str) -> String {
     outputs.iter().find(|o| o.path == Path::new(path)).map(|o| o.text.clone()).unwrap()

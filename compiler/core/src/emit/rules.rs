@@ -15,6 +15,9 @@ pub struct Host<'m> {
     pub output: Vec<Rule<'m>>,
     /// `local` flows on this host: served on the host, no rule.
     pub local: Vec<&'m Route>,
+    /// Hops between two nodes on the internet, which no host of the spec filters; every host's
+    /// files name them, so that every hop appears in every rule output.
+    pub unfiltered: Vec<&'m Flow>,
 }
 
 impl Host<'_> {
@@ -113,8 +116,9 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
         .nodes
         .iter()
         .filter(|n| n.rule_addresses.origin != AddressOrigin::Any)
-        .map(|node| Host { node, input: Vec::new(), output: Vec::new(), local: Vec::new() })
+        .map(|node| Host { node, input: Vec::new(), output: Vec::new(), local: Vec::new(), unfiltered: Vec::new() })
         .collect();
+    let mut unfiltered = Vec::new();
     for route in &model.routes {
         for &index in &route.hops {
             let Some(hop) = model.flows.get(index) else { continue };
@@ -132,6 +136,10 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
                     let why = format!("`{}` has no address and its zone no CIDR (P603)", end.name);
                     return Err(unwritable(hop, &why));
                 }
+            }
+            if [from, to].iter().all(|n| n.rule_addresses.origin == AddressOrigin::Any) {
+                unfiltered.push(hop);
+                continue;
             }
             let transports = hop.transports();
             if transports.is_empty() {
@@ -155,6 +163,12 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
                 }
             }
         }
+    }
+    if let (true, Some(hop)) = (hosts.is_empty(), unfiltered.first()) {
+        return Err(unwritable(hop, "no node of the spec is a host: every node is on the internet"));
+    }
+    for host in &mut hosts {
+        host.unfiltered.clone_from(&unfiltered);
     }
     Ok(hosts)
 }
@@ -186,6 +200,16 @@ pub fn preamble(host: &Host<'_>, comment: &str, load: &str) -> String {
         "Each other rule accepts one flow's new connections on one transport, nothing wider.".to_string(),
     ];
     let mut text: String = lines.iter().map(|l| format!("{comment} {}\n", one_line(l))).collect();
+    for hop in &host.unfiltered {
+        text.push_str(&format!(
+            "{comment} Flow {} ({}.{} -> {}.{}) is between nodes on the internet: no host of this spec filters it, no rule.\n",
+            hop.route,
+            one_line(&hop.from.node),
+            one_line(&hop.from.port),
+            one_line(&hop.to.node),
+            one_line(&hop.to.port)
+        ));
+    }
     for route in &host.local {
         text.push_str(&format!(
             "{comment} Flow {} is local ({}.{} -> {}.{}): served on this host, no rule.\n",
