@@ -20,7 +20,8 @@ const LABEL_CHARS: usize = 34;
 pub fn emit(model: &Model) -> String {
     let columns = columns(model);
     let rows = columns.iter().map(|(_, nodes)| nodes.len()).max().unwrap_or(0).max(1);
-    let width = MARGIN * 2 + columns.len().max(1) as i64 * (COLUMN + GAP) - GAP;
+    // The gap after the last column holds the curves and labels of flows within it.
+    let width = MARGIN * 2 + columns.len().max(1) as i64 * (COLUMN + GAP) + 100;
     let height = MARGIN * 2 + TOP + rows as i64 * ROW + 20;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -69,28 +70,27 @@ pub fn emit(model: &Model) -> String {
         let (Some(a), Some(b)) = (place(&flow.from.node), place(&flow.to.node)) else { continue };
         let text = edge_label(flow);
         let shift = (index as i64 % 3) * 12;
-        let (path, lx, ly) = if a == b {
+        let (path, lx, ly, anchor) = if a == b {
             let (x, y) = (a.0 + BOX_W, a.1 + BOX_H / 2);
-            (
-                format!("M {x} {} C {} {}, {} {}, {x} {}", y - 8, x + 50, y - 40, x + 50, y + 40, y + 8),
-                x + 54,
-                y + shift,
-            )
+            let path = format!("M {x} {} C {} {}, {} {}, {x} {}", y - 8, x + 50, y - 40, x + 50, y + 40, y + 8);
+            (path, x + 44, y + shift, "start")
         } else if a.0 == b.0 {
             let (x, y1, y2) = (a.0 + BOX_W, a.1 + BOX_H / 2, b.1 + BOX_H / 2);
-            (format!("M {x} {y1} C {} {y1}, {} {y2}, {x} {y2}", x + 70, x + 70), x + 60, (y1 + y2) / 2 + shift)
+            let bulge = 40 + (y1 - y2).abs() / 4;
+            let path = format!("M {x} {y1} C {} {y1}, {} {y2}, {x} {y2}", x + bulge, x + bulge);
+            (path, x + bulge * 3 / 4 + 4, (y1 + y2) / 2 + shift, "start")
         } else {
             let forward = a.0 < b.0;
             let (x1, x2) = if forward { (a.0 + BOX_W, b.0) } else { (a.0, b.0 + BOX_W) };
             let (y1, y2) = (a.1 + BOX_H / 2 + 6, b.1 + BOX_H / 2 - 6);
-            (format!("M {x1} {y1} L {x2} {y2}"), (x1 + x2) / 2, (y1 + y2) / 2 - 6 + shift)
+            (format!("M {x1} {y1} L {x2} {y2}"), (x1 + x2) / 2, (y1 + y2) / 2 - 6 + shift, "middle")
         };
         let dash = if flow.kind == HopKind::Local { " stroke-dasharray=\"4 3\"" } else { "" };
         let _ = writeln!(out, "<g class=\"flow\"><title>{}</title>", escape(&text));
         let _ = writeln!(out, "<path d=\"{path}\" fill=\"none\" stroke=\"#444\"{dash} marker-end=\"url(#arrow)\"/>");
         let _ = writeln!(
             out,
-            "<text x=\"{lx}\" y=\"{ly}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">{}</text></g>",
+            "<text x=\"{lx}\" y=\"{ly}\" text-anchor=\"{anchor}\" font-size=\"10\" fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">{}</text></g>",
             escape(&short(&text, LABEL_CHARS))
         );
     }
