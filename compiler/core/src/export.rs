@@ -147,6 +147,13 @@ pub struct End {
     pub port: String,
 }
 
+impl std::fmt::Display for End {
+    /// `node.port`, as a flow writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.node, self.port)
+    }
+}
+
 /// One hop: a connection opened from one node's port to another's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Flow {

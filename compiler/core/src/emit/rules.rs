@@ -64,10 +64,7 @@ impl Rule<'_> {
     pub fn label(&self) -> String {
         match &self.hop.label {
             Some(label) => label.clone(),
-            None => format!(
-                "{}.{} -> {}.{}",
-                self.route.from.node, self.route.from.port, self.route.to.node, self.route.to.port
-            ),
+            None => format!("{} -> {}", self.route.from, self.route.to),
         }
     }
 
@@ -97,10 +94,7 @@ impl Rule<'_> {
                 format!("any address: `{}` is in the untrusted zone `{zone}`, which states no CIDR", self.peer.name)
             }
         };
-        format!(
-            "{which}{kind}: {}.{} -> {}.{}, {} on {ports}; {side} {addresses}",
-            hop.from.node, hop.from.port, hop.to.node, hop.to.port, hop.protocol_title
-        )
+        format!("{which}{kind}: {} -> {}, {} on {ports}; {side} {addresses}", hop.from, hop.to, hop.protocol_title)
     }
 }
 
@@ -175,10 +169,7 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
 
 fn unwritable(hop: &Flow, why: &str) -> EmitError {
     EmitError {
-        message: format!(
-            "flow {} ({}.{} -> {}.{}) cannot be written as a firewall rule: {why}",
-            hop.route, hop.from.node, hop.from.port, hop.to.node, hop.to.port
-        ),
+        message: format!("flow {} ({} -> {}) cannot be written as a firewall rule: {why}", hop.route, hop.from, hop.to),
     }
 }
 
@@ -200,25 +191,16 @@ pub fn preamble(host: &Host<'_>, comment: &str, load: &str) -> String {
         "Each other rule accepts one flow's new connections on one transport, nothing wider.".to_string(),
     ];
     let mut text: String = lines.iter().map(|l| format!("{comment} {}\n", one_line(l))).collect();
+    // Node and port names are identifiers: nothing to escape.
     for hop in &host.unfiltered {
+        let (number, from, to) = (hop.route, &hop.from, &hop.to);
         text.push_str(&format!(
-            "{comment} Flow {} ({}.{} -> {}.{}) is between nodes on the internet: no host of this spec filters it, no rule.\n",
-            hop.route,
-            one_line(&hop.from.node),
-            one_line(&hop.from.port),
-            one_line(&hop.to.node),
-            one_line(&hop.to.port)
+            "{comment} Flow {number} ({from} -> {to}) is between nodes on the internet: no host of this spec filters it, no rule.\n"
         ));
     }
     for route in &host.local {
-        text.push_str(&format!(
-            "{comment} Flow {} is local ({}.{} -> {}.{}): served on this host, no rule.\n",
-            route.number,
-            one_line(&route.from.node),
-            one_line(&route.from.port),
-            one_line(&route.to.node),
-            one_line(&route.to.port)
-        ));
+        let (number, from, to) = (route.number, &route.from, &route.to);
+        text.push_str(&format!("{comment} Flow {number} is local ({from} -> {to}): served on this host, no rule.\n"));
     }
     text
 }

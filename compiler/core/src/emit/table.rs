@@ -223,9 +223,9 @@ fn push_rows(rows: &mut Vec<Vec<String>>, ranges: &[PortRange], port: &Port, nod
 
 fn route_row(model: &Model, route: &Route) -> Vec<String> {
     let title = |node: &str| model.node(node).map_or(node.to_string(), |n| n.title.clone());
-    let mut path = vec![format!("{} ({}.{})", title(&route.from.node), route.from.node, route.from.port)];
+    let mut path = vec![format!("{} ({})", title(&route.from.node), route.from)];
     path.extend(route.via.iter().map(|v| format!("{} ({v})", title(v))));
-    path.push(format!("{} ({}.{})", title(&route.to.node), route.to.node, route.to.port));
+    path.push(format!("{} ({})", title(&route.to.node), route.to));
     let arrow = if route.bidirectional { " ↔ " } else { " → " };
     let mut text = path.join(arrow);
     if route.local {
