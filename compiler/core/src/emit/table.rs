@@ -73,7 +73,7 @@ pub fn document(model: &Model) -> Vec<Block> {
     out.push(table_or_none(CONSOLIDATED, outbound(model)));
     out.push(Block::Heading(2, "Routes".into()));
     let routes = model.routes.iter().map(|r| route_row(model, r)).collect();
-    out.push(Block::Table(Table { header: &["#", "Route", "From → To", "Protocol", "Ports"], rows: routes }));
+    out.push(Block::Table(Table { header: &["No.", "Route", "From → To", "Protocol", "Ports"], rows: routes }));
     out
 }
 
