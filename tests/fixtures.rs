@@ -3,7 +3,8 @@
 //! A fixture is a folder of `.ptl` files forming one spec. Its `// expect:` lines name the codes
 //! it must produce (`// expect: clean` for none), so a regression fails even if its snapshot
 //! were accepted blindly. Every code has a fixture that triggers it (`<code>-<name>`) and a
-//! near miss that must stay clean of it (`<code>-<name>-ok`).
+//! near miss that must stay clean of it (`<code>-<name>-ok`). A fixture with a `// build: rules`
+//! line also gets what a build of the rule targets reports (P603).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
@@ -27,11 +28,15 @@ fn fixtures() {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         let files = support::read_folder(case);
         let db = support::database(&files);
-        let diagnostics = portolan::diagnostics(&db);
+        let mut diagnostics = portolan::diagnostics(&db);
         let fresh = support::database(&files);
         let parallel = portolan::analysis::diagnostics_parallel(&fresh, 2);
         if parallel != diagnostics {
             failures.push(format!("{name}: checking on two threads gives other diagnostics than on one"));
+        }
+        if support::builds_rules(&files) {
+            let problems = portolan::export::export(&db).rule_problems;
+            diagnostics.extend(problems.iter().map(|d| d.absolute(&db)));
         }
         let got = support::codes(&diagnostics);
         match support::expected_codes(&files) {

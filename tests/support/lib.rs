@@ -96,6 +96,12 @@ pub fn expected_codes(files: &[(String, String)]) -> Option<Vec<String>> {
     found.then_some(codes)
 }
 
+/// True when a fixture asks, with a `// build: rules` line, for what a build of the rule
+/// targets reports too.
+pub fn builds_rules(files: &[(String, String)]) -> bool {
+    files.iter().any(|(_, text)| text.lines().any(|l| l.trim() == "// build: rules"))
+}
+
 /// True when a command-line tool is available; on CI (`CI=true`) a missing tool fails the test
 /// instead of skipping it.
 pub fn tool_available(tool: &str, probe: &[&str]) -> bool {
@@ -111,3 +117,86 @@ pub fn tool_available(tool: &str, probe: &[&str]) -> bool {
     }
     ok
 }
+
+/// The path of a tool: the file an environment variable names, else the first `name` on
+/// `PATH`. `None` when it is missing; on CI (`CI=true`) a missing tool fails the test instead.
+pub fn tool_path(env: &str, name: &str) -> Option<std::path::PathBuf> {
+    let named = std::env::var_os(env).map(std::path::PathBuf::from).filter(|p| p.is_file());
+    let found = named.or_else(|| {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "`{name}` (or ${env}) is required on CI but was not found"
+        );
+        eprintln!("skipping: `{name}` is not installed (set {env} to its path)");
+    }
+    found
+}
+
+/// Every folder of `examples/`, sorted.
+pub fn examples() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut out: Vec<_> =
+        std::fs::read_dir(root).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    out.sort();
+    out
+}
+
+/// Every target's files for a spec that must check without errors and name every flow end.
+pub fn build(files: &[(String, String)]) -> Result<Vec<portolan::emit::Output>, String> {
+    let db = database(files);
+    let diagnostics = portolan::diagnostics(&db);
+    if diagnostics.iter().any(|d| d.severity == portolan::Severity::Error) {
+        return Err(rendered(&db, &diagnostics));
+    }
+    let export = portolan::export::export(&db);
+    if !export.rule_problems.is_empty() {
+        let problems: Vec<Diagnostic> = export.rule_problems.iter().map(|d| d.absolute(&db)).collect();
+        return Err(rendered(&db, &problems));
+    }
+    let mut out = Vec::new();
+    for &target in portolan::emit::Target::ALL {
+        out.extend(portolan::emit::emit(&export.model, target).map_err(|e| e.to_string())?);
+    }
+    Ok(out)
+}
+
+/// Writes a build's files under `dir`.
+pub fn write_outputs(dir: &Path, outputs: &[portolan::emit::Output]) -> std::io::Result<()> {
+    for output in outputs {
+        let path = dir.join(&output.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &output.text)?;
+    }
+    Ok(())
+}
+
+/// A spec whose every title, label, setting name and doc comment is hostile to some target:
+/// quotes, line breaks, `;`, `</script>`, backticks, `|`, braces, `#`, `$`, backslashes.
+pub const HOSTILE: &str = r#"/// Doc: "quotes", `backticks`, </script>, | pipes |, {braces}, ; semicolons, $(cmd), \ and */
+component Server "Server \"one\" </script><script>alert(1)</script> | x `y` {z} ; # -- */" {
+    /// Port doc: "q" | `t` </script>
+    param port: port = 8443 "SET\"TING | `x` </script> {a}"
+    listen web: https on tcp/port "usage \"q\" | `t` {b} ; </script>\nnext line"
+    connect db: tds "db \\ backslash \" end ]]> <!-- -->"
+}
+component Sql "Sql ]]> <!-- --> & &amp; \"  " { listen tds: tds }
+component Browser "Browser \n newline\ttab" { connect web: https "web|pipe" }
+zone internet "Internet \"untrusted\" {}" {
+    trust untrusted
+    node users[*] "Users; DROP TABLE \"x\" \n -A INPUT -j ACCEPT": Browser
+}
+zone dc "DC } digraph { \"a\" -> \"b\" } subgraph end" {
+    trust internal
+    cidr 10.9.0.0/16, 2001:db8:9::/48
+    node web "Web \"srv\" \\\" ` | ]] --> <br> 1. - # * _x_ [l](u) &lt;": Server { address 10.9.0.5 }
+    node sql "SQL ${x} $(rm -rf /) ; # comment \\": Sql { address 10.9.0.6, 2001:db8:9::6 }
+}
+flow users.web -> web.web "Route 1: \"quoted\" ; } \n -A INPUT -j ACCEPT # </script> | `tick` {brace} \\"
+flow web.db -> sql.tds "Route 2: end\" ; flush ruleset ; é 中 🚀 \\"
+"#;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use miette::Result;
-use portolan::{Diagnostic, Severity, render};
+use portolan::{Database, Diagnostic, Severity, render};
 
 use crate::load::{Spec, load};
 use crate::{ColorChoice, Deny, Format};
@@ -15,13 +15,37 @@ use crate::{ColorChoice, Deny, Format};
 pub struct CheckArgs {
     /// Files or folders; each is one spec. Default: the current folder.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How diagnostics are printed and which fail the command: shared by `check` and `build`.
+#[derive(Args)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Exit 1 on warnings too.
+    /// Fail on warnings too (`check` exits 1, `build` writes nothing).
     #[arg(long, value_enum)]
     pub deny: Vec<Deny>,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+impl ReportArgs {
+    /// True when these diagnostics fail the command: errors, or warnings under `--deny warnings`.
+    pub fn fails<'a>(&self, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> bool {
+        let (mut errors, mut warnings) = (false, false);
+        for diagnostic in diagnostics {
+            errors |= diagnostic.severity == Severity::Error;
+            warnings |= diagnostic.severity == Severity::Warning;
+        }
+        errors || (warnings && self.deny.contains(&Deny::Warnings))
+    }
+
+    /// The diagnostics of one spec, rendered in the chosen format.
+    pub fn render(&self, db: &Database, diagnostics: &[Diagnostic]) -> String {
+        render_all(&[(db, diagnostics)], self.format, color(self.color))
+    }
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
@@ -33,18 +57,16 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         let diagnostics = portolan::analysis::diagnostics_parallel(&spec.db, threads);
         specs.push((spec, diagnostics));
     }
-    let text = render_all(&specs, args.format, color(args.color));
+    let views: Vec<(&Database, &[Diagnostic])> = specs.iter().map(|(s, d)| (&s.db, d.as_slice())).collect();
+    let text = render_all(&views, args.report.format, color(args.report.color));
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    let all: Vec<&Diagnostic> = specs.iter().flat_map(|(_, d)| d).collect();
-    let errors = all.iter().any(|d| d.severity == Severity::Error);
-    let warnings = all.iter().any(|d| d.severity == Severity::Warning);
-    let code = if errors || (warnings && args.deny.contains(&Deny::Warnings)) { 1 } else { 0 };
+    let fails = args.report.fails(specs.iter().flat_map(|(_, d)| d));
     // The process ends here: freeing every query's memo one by one would take a tenth of a
     // large spec's checking time, for memory the operating system reclaims at once.
     std::mem::forget(specs);
-    Ok(ExitCode::from(code))
+    Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn color(choice: ColorChoice) -> bool {
@@ -56,13 +78,13 @@ fn color(choice: ColorChoice) -> bool {
 }
 
 /// Renders the diagnostics of every spec as one document.
-pub fn render_all(specs: &[(Spec, Vec<Diagnostic>)], format: Format, color: bool) -> String {
+pub fn render_all(specs: &[(&Database, &[Diagnostic])], format: Format, color: bool) -> String {
     match format {
         Format::Human => {
             let mut text = String::new();
             let mut everything = Vec::new();
-            for (spec, diagnostics) in specs {
-                text.push_str(&render::human(&spec.db, diagnostics, color));
+            for (db, diagnostics) in specs {
+                text.push_str(&render::human(*db, diagnostics, color));
                 everything.extend(diagnostics.iter().cloned());
             }
             text.push_str(&render::summary(&everything));
@@ -70,16 +92,15 @@ pub fn render_all(specs: &[(Spec, Vec<Diagnostic>)], format: Format, color: bool
         }
         Format::Json => {
             let mut all = Vec::new();
-            for (spec, diagnostics) in specs {
-                all.extend(render::json_values(&spec.db, diagnostics));
+            for (db, diagnostics) in specs {
+                all.extend(render::json_values(*db, diagnostics));
             }
             let mut text = serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".into());
             text.push('\n');
             text
         }
         Format::Sarif => {
-            let runs: Vec<_> =
-                specs.iter().map(|(spec, diagnostics)| render::sarif_run(&spec.db, diagnostics)).collect();
+            let runs: Vec<_> = specs.iter().map(|(db, diagnostics)| render::sarif_run(*db, diagnostics)).collect();
             render::sarif_log(runs)
         }
     }

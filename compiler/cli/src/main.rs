@@ -1,10 +1,12 @@
 //! The `portolan` command: one binary for checking, explaining, building and editing specs.
 
+mod build;
 mod check;
 mod explain;
 mod fmt;
 mod load;
 mod lsp;
+mod write;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,8 @@ struct Cli {
 enum Command {
     /// Check a spec: a `.ptl` file, or a folder whose `.ptl` files form one spec.
     Check(check::CheckArgs),
+    /// Build a spec's outputs: firewall rules, port matrices, diagrams, the model as JSON.
+    Build(build::BuildArgs),
     /// Explain a diagnostic code (`P201` or `unmatched-output`), with an example and its fix.
     Explain(explain::ExplainArgs),
     /// Format `.ptl` files in the canonical layout (`--check` only reports, `--stdin` filters).
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),

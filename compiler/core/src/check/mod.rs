@@ -15,6 +15,7 @@ pub mod invalid_port;
 pub mod invalid_proxy;
 pub mod local_flow;
 pub mod missing_port;
+pub mod no_address;
 pub mod node_zone;
 pub mod param_type;
 pub mod policy_violation;

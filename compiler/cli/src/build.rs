@@ -1,0 +1,94 @@
+//! `portolan build`: checks a spec, refuses to emit when it has errors, then writes each
+//! target's files atomically (all generated first, then staged, then renamed), or with
+//! `--check` compares them with what is in the output folder and prints a unified diff.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use miette::{Result, miette};
+use portolan::emit::{Output, Target, emit};
+
+use crate::Format;
+use crate::check::ReportArgs;
+use crate::load::load;
+use crate::write::{diff, write_all};
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// The spec: a `.ptl` file, or a folder whose `.ptl` files form one spec.
+    pub path: PathBuf,
+    /// What to write, comma-separated: json, nftables, iptables, aerleon, markdown, html, dot,
+    /// mermaid, svg.
+    #[arg(long, value_delimiter = ',', required = true, value_parser = parse_target)]
+    pub emit: Vec<Target>,
+    /// The folder to write into (created when missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 with a unified diff when the files in the folder differ from what
+    /// would be written.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+fn parse_target(text: &str) -> Result<Target, String> {
+    Target::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+        format!("unknown target `{text}`; the targets are {}", names.join(", "))
+    })
+}
+
+pub fn run(args: &BuildArgs) -> Result<ExitCode> {
+    let spec = load(&args.path)?;
+    let mut diagnostics = portolan::diagnostics(&spec.db);
+    let mut targets = args.emit.clone();
+    targets.sort();
+    targets.dedup();
+    let report = &args.report;
+    let export = if report.fails(&diagnostics) { None } else { Some(portolan::export::export(&spec.db)) };
+    if let Some(export) = &export
+        && targets.iter().any(|t| t.writes_rules())
+    {
+        diagnostics.extend(export.rule_problems.iter().map(|d| d.absolute(&spec.db)));
+    }
+    let stop = report.fails(&diagnostics);
+    if stop || !diagnostics.is_empty() {
+        let text = report.render(&spec.db, &diagnostics);
+        let mut out = if matches!(report.format, Format::Human) && !stop {
+            Box::new(std::io::stderr().lock()) as Box<dyn Write>
+        } else {
+            Box::new(std::io::stdout().lock())
+        };
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+    let Some(export) = export.filter(|_| !stop) else {
+        eprintln!("nothing was written: fix the errors above and build again");
+        return Ok(ExitCode::from(1));
+    };
+
+    let mut outputs: Vec<Output> = Vec::new();
+    for &target in &targets {
+        let files = emit(&export.model, target).map_err(|e| miette!("cannot build `{}`: {e}", target.name()))?;
+        outputs.extend(files);
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    if args.check {
+        let diffs = diff(&args.out, &outputs)?;
+        if diffs.is_empty() {
+            eprintln!("{} file(s) in `{}` are up to date", outputs.len(), args.out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(diffs.as_bytes());
+        let _ = stdout.flush();
+        eprintln!("`{}` is out of date: run `portolan build` without `--check`", args.out.display());
+        return Ok(ExitCode::from(1));
+    }
+    let written = write_all(&args.out, &outputs)?;
+    eprintln!("wrote {written} file(s) to `{}` ({} unchanged)", args.out.display(), outputs.len() - written);
+    Ok(ExitCode::SUCCESS)
+}

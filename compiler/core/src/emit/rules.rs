@@ -1,0 +1,211 @@
+//! What the rule targets (nftables, iptables, Aerleon) write, decided once: per host, the rules
+//! of its input and output chains. For each hop, the destination host's input accepts from the
+//! source's addresses to the hop's ports, and the source host's output accepts to the
+//! destination's addresses and ports; one rule per hop and transport. `local` flows get no rule.
+
+use crate::export::{AddressOrigin, Flow, HopKind, Model, Node, Route, Zone};
+use crate::ports::{PortRange, PortSet, Transport};
+
+use super::EmitError;
+
+/// A node that gets a firewall: every node except those on the internet (any address).
+pub struct Host<'m> {
+    pub node: &'m Node,
+    pub input: Vec<Rule<'m>>,
+    pub output: Vec<Rule<'m>>,
+    /// `local` flows on this host: served on the host, no rule.
+    pub local: Vec<&'m Route>,
+    /// Hops between two nodes on the internet, which no host of the spec filters; every host's
+    /// files name them, so that every hop appears in every rule output.
+    pub unfiltered: Vec<&'m Flow>,
+}
+
+impl Host<'_> {
+    /// True when an IPv6 address appears in the host's own addresses or in a rule's peer.
+    pub fn uses_ipv6(&self) -> bool {
+        let own = split(&self.node.rule_addresses.networks).1;
+        !own.is_empty() || self.input.iter().chain(&self.output).any(|r| !r.networks().1.is_empty())
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = (Direction, &Rule<'_>)> {
+        let input = self.input.iter().map(|r| (Direction::Input, r));
+        input.chain(self.output.iter().map(|r| (Direction::Output, r)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Input,
+    Output,
+}
+
+/// One accept rule: connections of one hop, on one transport.
+pub struct Rule<'m> {
+    pub hop: &'m Flow,
+    pub route: &'m Route,
+    /// The other end: where connections come from (input) or go to (output).
+    pub peer: &'m Node,
+    pub peer_zone: Option<&'m Zone>,
+    pub transport: Transport,
+    pub ports: Vec<PortRange>,
+}
+
+impl Rule<'_> {
+    /// The peer's networks, IPv4 then IPv6; both empty when the peer is any address.
+    pub fn networks(&self) -> (Vec<&str>, Vec<&str>) {
+        split(&self.peer.rule_addresses.networks)
+    }
+
+    pub fn any(&self) -> bool {
+        self.peer.rule_addresses.origin == AddressOrigin::Any
+    }
+
+    /// What the rule's comment says: the flow's label, else its two ends.
+    pub fn label(&self) -> String {
+        match &self.hop.label {
+            Some(label) => label.clone(),
+            None => format!("{} -> {}", self.route.from, self.route.to),
+        }
+    }
+
+    /// A sentence saying which flow and hop this is and where its addresses come from.
+    pub fn describe(&self, direction: Direction) -> String {
+        let hop = self.hop;
+        let hops = self.route.hops.len();
+        let which =
+            if hops > 1 { format!("flow {} hop {}/{hops}", hop.route, hop.hop) } else { format!("flow {}", hop.route) };
+        let kind = match hop.kind {
+            HopKind::Reverse => " (the way back of a two-way flow between peers)",
+            HopKind::Via => " (through a proxy)",
+            HopKind::Direct | HopKind::Local => "",
+        };
+        let ports = PortSet::new(self.ports.clone()).describe();
+        let side = match direction {
+            Direction::Input => "from",
+            Direction::Output => "to",
+        };
+        let zone = self.peer_zone.map_or(String::new(), |z| z.name.clone());
+        let addresses = match self.peer.rule_addresses.origin {
+            AddressOrigin::Node => format!("the addresses of `{}`", self.peer.name),
+            AddressOrigin::ZoneCidrs => {
+                format!("`{}` has no address: the CIDRs of its zone `{zone}`", self.peer.name)
+            }
+            AddressOrigin::Any | AddressOrigin::None => {
+                format!("any address: `{}` is in the untrusted zone `{zone}`, which states no CIDR", self.peer.name)
+            }
+        };
+        format!("{which}{kind}: {} -> {}, {} on {ports}; {side} {addresses}", hop.from, hop.to, hop.protocol_title)
+    }
+}
+
+/// Splits networks into IPv4 and IPv6.
+fn split(networks: &[String]) -> (Vec<&str>, Vec<&str>) {
+    networks.iter().map(String::as_str).partition(|n| !n.contains(':'))
+}
+
+/// The hosts and their rules, in model order. Fails on a hop whose end has no address (P603,
+/// which the build reports first) or that has no port.
+pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
+    let mut hosts: Vec<Host<'m>> = model
+        .nodes
+        .iter()
+        .filter(|n| n.rule_addresses.origin != AddressOrigin::Any)
+        .map(|node| Host { node, input: Vec::new(), output: Vec::new(), local: Vec::new(), unfiltered: Vec::new() })
+        .collect();
+    let mut unfiltered = Vec::new();
+    for route in &model.routes {
+        for &index in &route.hops {
+            let Some(hop) = model.flows.get(index) else { continue };
+            if hop.kind == HopKind::Local {
+                if let Some(host) = hosts.iter_mut().find(|h| h.node.name == hop.from.node) {
+                    host.local.push(route);
+                }
+                continue;
+            }
+            let (Some(from), Some(to)) = (model.node(&hop.from.node), model.node(&hop.to.node)) else {
+                return Err(unwritable(hop, "an end is not a node of the model"));
+            };
+            for end in [from, to] {
+                if end.rule_addresses.origin == AddressOrigin::None {
+                    let why = format!("`{}` has no address and its zone no CIDR (P603)", end.name);
+                    return Err(unwritable(hop, &why));
+                }
+            }
+            if [from, to].iter().all(|n| n.rule_addresses.origin == AddressOrigin::Any) {
+                unfiltered.push(hop);
+                continue;
+            }
+            let transports = hop.transports();
+            if transports.is_empty() {
+                return Err(unwritable(hop, "it has no port"));
+            }
+            for transport in transports {
+                let ports: Vec<PortRange> = hop.ports.iter().filter(|r| r.transport == transport).copied().collect();
+                let rule = |peer: &'m Node| Rule {
+                    hop,
+                    route,
+                    peer,
+                    peer_zone: model.zone(&peer.zone),
+                    transport,
+                    ports: ports.clone(),
+                };
+                if let Some(host) = hosts.iter_mut().find(|h| h.node.name == to.name) {
+                    host.input.push(rule(from));
+                }
+                if let Some(host) = hosts.iter_mut().find(|h| h.node.name == from.name) {
+                    host.output.push(rule(to));
+                }
+            }
+        }
+    }
+    if let (true, Some(hop)) = (hosts.is_empty(), unfiltered.first()) {
+        return Err(unwritable(hop, "no node of the spec is a host: every node is on the internet"));
+    }
+    for host in &mut hosts {
+        host.unfiltered.clone_from(&unfiltered);
+    }
+    Ok(hosts)
+}
+
+fn unwritable(hop: &Flow, why: &str) -> EmitError {
+    EmitError {
+        message: format!("flow {} ({} -> {}) cannot be written as a firewall rule: {why}", hop.route, hop.from, hop.to),
+    }
+}
+
+/// The lines every rule file starts with: what it is and every default it applies.
+pub fn preamble(host: &Host<'_>, comment: &str, load: &str) -> String {
+    let node = host.node;
+    let addresses = match node.rule_addresses.origin {
+        AddressOrigin::Node => node.addresses.join(", "),
+        AddressOrigin::ZoneCidrs => format!("none of its own; zone CIDRs {}", node.rule_addresses.networks.join(", ")),
+        AddressOrigin::Any | AddressOrigin::None => "none stated".to_string(),
+    };
+    let lines = [
+        "Generated by `portolan build` from the spec; do not edit: change the spec and build again.".to_string(),
+        format!("Host `{}` ({}), zone `{}`; addresses: {addresses}.", node.name, node.title, node.zone),
+        load.to_string(),
+        "Defaults, stated: the input and output chains drop what no rule accepts (policy drop);".to_string(),
+        "packets of established and related connections are accepted, so replies need no rule;".to_string(),
+        "loopback is accepted: `local` flows between roles on this host need no rule.".to_string(),
+        "Each other rule accepts one flow's new connections on one transport, nothing wider.".to_string(),
+    ];
+    let mut text: String = lines.iter().map(|l| format!("{comment} {}\n", one_line(l))).collect();
+    // Node and port names are identifiers: nothing to escape.
+    for hop in &host.unfiltered {
+        let (number, from, to) = (hop.route, &hop.from, &hop.to);
+        text.push_str(&format!(
+            "{comment} Flow {number} ({from} -> {to}) is between nodes on the internet: no host of this spec filters it, no rule.\n"
+        ));
+    }
+    for route in &host.local {
+        let (number, from, to) = (route.number, &route.from, &route.to);
+        text.push_str(&format!("{comment} Flow {number} is local ({from} -> {to}): served on this host, no rule.\n"));
+    }
+    text
+}
+
+/// Text for a line comment: control characters (newlines above all) become spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}

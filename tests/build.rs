@@ -1,0 +1,276 @@
+//! `portolan build`'s emitters: insta snapshots of every target for three examples, every
+//! example builds, identical input gives identical bytes, and hostile titles and labels come
+//! out escaped, checked with Rust parsers (JSON, Markdown, XML for HTML and SVG); a property
+//! test feeds random hostile text through them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
+
+use std::path::Path;
+
+use portolan::emit::{Output, Target, emit};
+use portolan_tests as support;
+use proptest::prelude::*;
+
+const SNAPSHOT_EXAMPLES: &[&str] = &["three-tier", "sync-proxy", "portal"];
+
+fn example(name: &str) -> Vec<(String, String)> {
+    support::read_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name))
+}
+
+fn target_of(output: &Output) -> &'static str {
+    let path = output.path.to_string_lossy();
+    match output.path.extension().and_then(|e| e.to_str()) {
+        _ if path.starts_with("aerleon/") => "aerleon",
+        Some("json") => "json",
+        Some("nft") => "nftables",
+        Some("iptables" | "ip6tables") => "iptables",
+        Some("md") => "markdown",
+        Some("html") => "html",
+        Some("dot") => "dot",
+        Some("mmd") => "mermaid",
+        Some("svg") => "svg",
+        other => panic!("an output of no known target: {path} ({other:?})"),
+    }
+}
+
+#[test]
+fn snapshots_of_every_target() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    for name in SNAPSHOT_EXAMPLES {
+        let outputs = support::build(&example(name)).unwrap_or_else(|e| panic!("{name} does not build:\n{e}"));
+        for target in Target::ALL {
+            let text: String = outputs
+                .iter()
+                .filter(|o| target_of(o) == target.name())
+                .map(|o| format!("=== {} ===\n{}", o.path.display(), o.text))
+                .collect();
+            assert!(!text.is_empty(), "{name}: no output for {}", target.name());
+            settings.bind(|| insta::assert_snapshot!(format!("build-{name}-{}", target.name()), text));
+        }
+    }
+}
+
+#[test]
+fn every_example_builds_every_target() {
+    let examples = support::examples();
+    assert!(examples.len() >= 3, "examples/ holds fewer than three examples");
+    for dir in examples {
+        let outputs = support::build(&support::read_folder(&dir))
+            .unwrap_or_else(|e| panic!("{} does not build:\n{e}", dir.display()));
+        for target in Target::ALL {
+            assert!(
+                outputs.iter().any(|o| target_of(o) == target.name()),
+                "{}: nothing for {}",
+                dir.display(),
+                target.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn identical_input_gives_identical_bytes() {
+    for dir in support::examples() {
+        let files = support::read_folder(&dir);
+        let first = support::build(&files).unwrap();
+        // A second database, the files added in the opposite order.
+        let reversed: Vec<_> = files.iter().rev().cloned().collect();
+        let second = support::build(&reversed).unwrap();
+        assert_eq!(first, second, "{}: two builds differ", dir.display());
+    }
+}
+
+#[test]
+fn every_hop_appears_in_every_rule_output() {
+    for dir in support::examples() {
+        let db = support::database(&support::read_folder(&dir));
+        let model = portolan::export::export(&db).model;
+        for target in [Target::Nftables, Target::Iptables, Target::Aerleon] {
+            let text: String = emit(&model, target).unwrap().iter().map(|o| o.text.clone()).collect();
+            for flow in model.flows.iter() {
+                let needle = format!("{}.{} -> {}.{}", flow.from.node, flow.from.port, flow.to.node, flow.to.port);
+                assert!(text.contains(&needle), "{}: {} does not mention {needle}", dir.display(), target.name());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_node_without_address_in_a_zone_without_cidr_fails_rule_targets() {
+    let db = support::spec(
+        "component A { connect db: tds }\ncomponent S { listen tds: tds }\n\
+         zone dc { node a: A { address 10.0.0.1 }  node s: S }\nflow a.db -> s.tds\n",
+    );
+    let export = portolan::export::export(&db);
+    assert_eq!(support::codes(&export.rule_problems), vec!["P603"]);
+    assert!(emit(&export.model, Target::Nftables).is_err(), "an emitter wrote a rule for a node without address");
+    assert!(emit(&export.model, Target::Markdown).is_ok(), "documentation needs no address");
+}
+
+#[test]
+fn a_hop_between_internet_nodes_is_named_in_every_rule_output() {
+    let spec = "component C { peer p2p: tcp on tcp/7000  connect web: https }\ncomponent S { listen web: https }\n\
+                zone internet { trust untrusted  node clients[*]: C }\n\
+                zone dc { node s: S { address 10.0.0.1 } }\n\
+                flow clients.p2p -> clients.p2p \"clients among themselves\"\nflow clients.web -> s.web\n";
+    let model = portolan::export::export(&support::spec(spec)).model;
+    for target in [Target::Nftables, Target::Iptables, Target::Aerleon] {
+        let text: String = emit(&model, target).unwrap().iter().map(|o| o.text.clone()).collect();
+        assert!(text.contains("Flow 1 (clients.p2p -> clients.p2p) is between nodes on the internet"), "{text}");
+    }
+    let only_internet = "component C { peer p2p: tcp on tcp/7000 }\nzone internet { trust untrusted  node c[*]: C }\n\
+                         flow c.p2p -> c.p2p\n";
+    let model = portolan::export::export(&support::spec(only_internet)).model;
+    assert!(emit(&model, Target::Nftables).is_err(), "a hop no rule file names was dropped");
+}
+
+/// The hostile spec's files.
+fn hostile(outputs: &[Output], path: &str) -> String {
+    outputs.iter().find(|o| o.path == Path::new(path)).map(|o| o.text.clone()).unwrap()
+}
+
+/// What a title or label becomes in a one-line context: control characters as spaces.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c }).collect()
+}
+
+fn check_json(text: &str, label: &str) {
+    let value: serde_json::Value = serde_json::from_str(text).expect("model.json is JSON");
+    assert_eq!(value["flows"][0]["label"].as_str(), Some(label));
+}
+
+fn check_markdown(text: &str, label: &str) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut cells_in_row = 0;
+    let mut header_cells = None;
+    let mut in_table = false;
+    let mut texts = String::new();
+    let mut in_code_block = false;
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => panic!("raw HTML in the Markdown: {html}"),
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Code(code) => panic!("a code span in the Markdown: {code}"),
+            Event::Start(Tag::Table(_)) => (in_table, header_cells) = (true, None),
+            Event::End(TagEnd::Table) => in_table = false,
+            Event::Start(Tag::TableHead | Tag::TableRow) => cells_in_row = 0,
+            Event::Start(Tag::TableCell) => cells_in_row += 1,
+            Event::End(TagEnd::TableHead) => header_cells = Some(cells_in_row),
+            Event::End(TagEnd::TableRow) => {
+                assert_eq!(Some(cells_in_row), header_cells, "a row with a wrong number of cells")
+            }
+            Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Link { .. } | Tag::Image { .. } | Tag::List(_))) => {
+                panic!("markup from spec text in the Markdown: {tag:?}")
+            }
+            Event::Text(t) if !in_code_block => texts.push_str(&t),
+            _ => {}
+        }
+    }
+    assert!(!in_table);
+    let label = one_line(label);
+    assert!(texts.contains(label.trim()), "the label does not come out as text: {label}");
+}
+
+fn check_xml(text: &str, label: &str, what: &str) {
+    let text = text.strip_prefix("<!DOCTYPE html>\n").unwrap_or(text);
+    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{what} is not well-formed: {e}"));
+    assert!(doc.descendants().all(|n| !n.has_tag_name("script")), "{what} has a script element");
+    let all: String = doc.descendants().filter_map(|n| n.text()).collect();
+    // XML keeps tabs and line breaks; other control characters become spaces.
+    let expected: String =
+        label.chars().map(|c| if c.is_control() && c != '\t' && c != '\n' { ' ' } else { c }).collect();
+    assert!(all.contains(&expected), "{what}: the label does not come out as text");
+}
+
+fn check_text_targets(files: &[(String, String)], label: &str) {
+    let outputs = support::build(files).unwrap_or_else(|e| panic!("the spec does not build:\n{e}"));
+    check_json(&hostile(&outputs, "model.json"), label);
+    check_markdown(&hostile(&outputs, "ports.md"), label);
+    check_xml(&hostile(&outputs, "ports.html"), label, "ports.html");
+    let svg = hostile(&outputs, "diagram.svg");
+    roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("diagram.svg is not well-formed: {e}"));
+}
+
+#[test]
+fn hostile_strings_come_out_escaped() {
+    let files = support::split_files(support::HOSTILE);
+    let label = "Route 1: \"quoted\" ; } \n -A INPUT -j ACCEPT # </script> | `tick` {brace} \\";
+    check_text_targets(&files, label);
+}
+
+/// Text of any Unicode that a spec string can hold, heavy in characters the targets treat
+/// specially.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let special = prop::sample::select(vec![
+        "\"",
+        "\\",
+        "\n",
+        "\t",
+        ";",
+        "|",
+        "`",
+        "{",
+        "}",
+        "[",
+        "]",
+        "<",
+        ">",
+        "&",
+        "#",
+        "$",
+        "*",
+        "_",
+        "<script>",
+        "</script>",
+        "]]>",
+        "-->",
+        "1. ",
+        "- ",
+        "\u{2028}",
+        "é",
+        "中",
+        "🚀",
+        " ",
+        "a",
+        "Z",
+        "0",
+    ]);
+    prop::collection::vec(prop_oneof![special.prop_map(str::to_string), "[ -~]{1,3}"], 1..24)
+        .prop_map(|parts| parts.concat())
+        .prop_filter("a label that is only blanks is a different test", |s| !s.trim().is_empty())
+}
+
+/// A spec string literal for `text`.
+fn literal(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_hostile_titles_and_labels_never_break_a_target(label in hostile_text(), title in hostile_text()) {
+        let spec = format!(
+            "component S {title} {{ listen web: https {title} }}\ncomponent B {{ connect web: https }}\n\
+             zone dc {title} {{ cidr 10.0.0.0/8  node s {title}: S {{ address 10.0.0.1 }} }}\n\
+             zone internet {{ trust untrusted  node b[*] {title}: B }}\nflow b.web -> s.web {label}\n",
+            title = literal(&title),
+            label = literal(&label),
+        );
+        check_text_targets(&support::split_files(&spec), &label);
+    }
+}

@@ -1,0 +1,155 @@
+//! The real tools accept what `portolan build` writes for every example and for a spec of
+//! hostile strings: `nft -c -f` (inside `unshare -n`), `iptables-restore --test`,
+//! `ip6tables-restore --test`, `dot -Tsvg`, and Aerleon's `aclgen` (whose nftables output
+//! `nft -c -f` must accept too). A missing tool skips with a reason, and fails on CI.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use portolan_tests as support;
+
+/// Every spec the validators run on: each example, and the hostile spec.
+fn specs() -> Vec<(String, Vec<(String, String)>)> {
+    let mut out: Vec<_> = support::examples()
+        .iter()
+        .map(|dir| (dir.file_name().unwrap().to_string_lossy().into_owned(), support::read_folder(dir)))
+        .collect();
+    out.push(("hostile".into(), support::split_files(support::HOSTILE)));
+    out
+}
+
+/// Builds every spec into its own folder of a temporary directory.
+fn built() -> (tempfile::TempDir, Vec<(String, PathBuf)>) {
+    let root = tempfile::tempdir().unwrap();
+    let mut out = Vec::new();
+    for (name, files) in specs() {
+        let outputs = support::build(&files).unwrap_or_else(|e| panic!("{name} does not build:\n{e}"));
+        let dir = root.path().join(&name);
+        support::write_outputs(&dir, &outputs).unwrap();
+        out.push((name, dir));
+    }
+    (root, out)
+}
+
+fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == extension) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs a command; fails the test with its output when it does not succeed.
+fn accepts(command: &mut Command, what: &Path) {
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} rejects {}:\n{}{}\n--- file ---\n{}",
+        what.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+        std::fs::read_to_string(what).unwrap_or_default()
+    );
+}
+
+/// `nft -c -f` in a new network namespace, so that checking needs no host firewall.
+fn nft_available() -> bool {
+    support::tool_available("nft", &["--version"]) && support::tool_available("unshare", &["-n", "nft", "--version"])
+}
+
+#[test]
+fn nft_accepts_the_nftables_files() {
+    if !nft_available() {
+        return;
+    }
+    let (_root, dirs) = built();
+    for (name, dir) in &dirs {
+        let files = files_with(dir, "nft");
+        assert!(!files.is_empty(), "{name}: no .nft file");
+        for file in files {
+            accepts(Command::new("unshare").args(["-n", "nft", "-c", "-f"]).arg(&file), &file);
+        }
+    }
+}
+
+#[test]
+fn iptables_restore_accepts_the_iptables_files() {
+    let v4 = support::tool_available("iptables-restore", &["--version"]);
+    let v6 = support::tool_available("ip6tables-restore", &["--version"]);
+    let (_root, dirs) = built();
+    for (name, dir) in &dirs {
+        let files = files_with(dir, "iptables");
+        assert!(!files.is_empty(), "{name}: no .iptables file");
+        for file in files.iter().filter(|_| v4) {
+            accepts(Command::new("iptables-restore").arg("--test").arg(file), file);
+        }
+        for file in files_with(dir, "ip6tables").iter().filter(|_| v6) {
+            accepts(Command::new("ip6tables-restore").arg("--test").arg(file), file);
+        }
+    }
+    let hostile = &dirs.iter().find(|(n, _)| n == "hostile").unwrap().1;
+    assert!(!files_with(hostile, "ip6tables").is_empty(), "IPv6 addresses appear but no .ip6tables file was written");
+}
+
+#[test]
+fn graphviz_accepts_the_dot_file_and_draws_the_labels() {
+    if !support::tool_available("dot", &["-V"]) {
+        return;
+    }
+    let (_root, dirs) = built();
+    for (name, dir) in &dirs {
+        let file = dir.join("diagram.dot");
+        accepts(Command::new("dot").args(["-Tsvg", "-o"]).arg(dir.join("dot.svg")).arg(&file), &file);
+        if name == "hostile" {
+            let svg = std::fs::read_to_string(dir.join("dot.svg")).unwrap();
+            let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+            let doc = roxmltree::Document::parse_with_options(&svg, options).expect("dot writes XML");
+            let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+            let wanted = "Route 2: end\" ; flush ruleset ; é 中 🚀 \\";
+            assert!(texts.iter().any(|t| t.contains(wanted)), "Graphviz does not draw the label as written: {texts:?}");
+        }
+    }
+}
+
+#[test]
+fn aclgen_compiles_the_aerleon_policies() {
+    let Some(aclgen) = support::tool_path("PORTOLAN_AERLEON", "aclgen") else { return };
+    let check_nft = nft_available();
+    let (root, dirs) = built();
+    for (name, dir) in &dirs {
+        let rendered = root.path().join(format!("{name}-aclgen"));
+        std::fs::create_dir_all(&rendered).unwrap();
+        let policies = dir.join("aerleon/policies");
+        let output = Command::new(&aclgen)
+            .arg("--base_directory")
+            .arg(&policies)
+            .arg("--definitions_directory")
+            .arg(dir.join("aerleon/def"))
+            .arg("--output_directory")
+            .arg(&rendered)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success() && !log.contains("error encountered"), "aclgen fails on {name}:\n{log}");
+        // aclgen logs errors and carries on: every policy must have been rendered.
+        for policy in files_with(&policies, "yaml") {
+            let stem = policy.file_stem().unwrap().to_string_lossy();
+            let nft = rendered.join(format!("{stem}.nft"));
+            assert!(nft.is_file(), "aclgen wrote nothing for {}:\n{log}", policy.display());
+            if check_nft {
+                accepts(Command::new("unshare").args(["-n", "nft", "-c", "-f"]).arg(&nft), &nft);
+            }
+        }
+    }
+}
