@@ -184,3 +184,27 @@ fn diagnostics_move_with_their_item() {
     assert_eq!(a.start - b.start, "// a new first line\n".len() as u32);
     assert_eq!(&shifted[a.start as usize..a.end as usize], "nothing");
 }
+
+#[test]
+fn a_nodes_quick_fix_does_not_tie_its_check_to_its_files_text() {
+    // A node with an unmatched output offers "add a flow" at the end of its file; editing a
+    // flow's label in that file must still re-check only the flow.
+    let (mut db, log) = Database::with_execution_log();
+    let spec = |label: &str| {
+        format!(
+            "component A {{\n    connect x: https\n    listen y: https optional\n}}\nzone z {{\n    node n: A\n    node m: A\n}}\nflow m.x -> n.y \"{label}\"\n"
+        )
+    };
+    db.set_file("a.ptl", "a", spec("one"));
+    let before = portolan::diagnostics(&db);
+    assert_eq!(before.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["P201"]);
+    log.take();
+    db.set_file("a.ptl", "a", spec("two, longer"));
+    let after = portolan::diagnostics(&db);
+    let counts = counts(&log);
+    assert_eq!(ran(&counts, "item_diagnostics"), 1, "{counts:#?}");
+    // The suggested flow is appended at the end of the file as it is now.
+    let edit = &after[0].fixes[0].edits[0];
+    let text = spec("two, longer");
+    assert_eq!(edit.location.span.start as usize, text.len());
+}

@@ -8,6 +8,9 @@ use crate::codes::Code;
 use crate::db::{Db, SourceFile};
 use crate::items::{ItemKey, anchor_offsets};
 
+/// The offset [`Location::end_of`] stands for until it is made absolute.
+const END_OF_FILE: u32 = u32::MAX;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -39,9 +42,24 @@ impl Location {
         Location { file, anchor: None, span }
     }
 
+    /// The end of a file, whatever its length: where a suggested edit appends. Checks use it so
+    /// that they need not read the file's text (which would make them re-run on every edit).
+    pub fn end_of(file: SourceFile) -> Location {
+        Location { file, anchor: None, span: Span { start: END_OF_FILE, end: END_OF_FILE } }
+    }
+
+    /// True for [`Location::end_of`].
+    pub fn is_end_of_file(&self) -> bool {
+        self.anchor.is_none() && self.span.start == END_OF_FILE
+    }
+
     /// The same place, its span counted from the start of the file.
     pub fn absolute(&self, db: &dyn Db) -> Location {
         match &self.anchor {
+            None if self.is_end_of_file() => {
+                let end = self.file.text(db).len() as u32;
+                Location { file: self.file, anchor: None, span: Span::new(end, end) }
+            }
             None => self.clone(),
             Some(key) => {
                 let offset = anchor_offsets(db, self.file).get(key).copied().unwrap_or(0);
@@ -136,6 +154,11 @@ impl Diagnostic {
         }
         for fix in &mut out.fixes {
             for edit in &mut fix.edits {
+                // Appending to a file whose last line has no newline starts a new line first.
+                let text = edit.location.file.text(db);
+                if edit.location.is_end_of_file() && !text.is_empty() && !text.ends_with('\n') {
+                    edit.text.insert(0, '\n');
+                }
                 edit.location = edit.location.absolute(db);
             }
         }

@@ -63,16 +63,12 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
     }
     let candidates = serving_inputs(db, node, port);
     let protocol = port.protocol.map_or_else(|| "it".into(), |p| protocol_info(db, p).title.clone());
-    let file = node.file(db);
-    let text = file.text(db);
-    let end = text.len() as u32;
-    let prefix = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
     let source = port_path(db, node, port);
     for (target, input) in candidates.iter().take(5) {
         let flow = format!("flow {source} -> {}.{}", target.name(db), input);
         diagnostic = diagnostic.fix(
             format!("add a flow to {}.{input}", target.name(db)),
-            vec![Edit { location: Location::in_file(file, Span::new(end, end)), text: format!("{prefix}{flow}\n") }],
+            vec![Edit { location: Location::end_of(node.file(db)), text: format!("{flow}\n") }],
         );
     }
     let mut help = match candidates.first() {

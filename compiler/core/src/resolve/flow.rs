@@ -146,7 +146,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     let start = Endpoint { node: from.node, port: from.port.unwrap_or_default() };
     let end = Endpoint { node: to.node, port: to.port.unwrap_or_default() };
     let mut source = start;
-    for entry in &via_entries {
+    for (k, entry) in via_entries.iter().enumerate() {
         let entry_port = port_of(db, *entry);
         let protocol = entry_port.and_then(|p| p.protocol);
         let tunnel = protocol != flow_protocol;
@@ -158,7 +158,13 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
             ports: entry_port.map(|p| p.ports.clone()).unwrap_or_default(),
             encrypted,
         });
-        source = *entry;
+        // The proxy sends the next hop from its output of that hop's protocol, if it has one
+        // (which that hop then serves), else from the input it relays.
+        let next_protocol = match via_entries.get(k + 1) {
+            Some(next) => port_of(db, *next).and_then(|p| p.protocol),
+            None => flow_protocol,
+        };
+        source = relay_source(db, *entry, next_protocol);
     }
     info.hops.push(Hop {
         from: source,
@@ -167,7 +173,8 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         ports: ports.clone(),
         encrypted: flow_encrypted,
     });
-    if two_way_peers {
+    // Between two peers of one cluster the hop back is the same hop: one is enough.
+    if two_way_peers && !(from.node == to.node && from.port == to.port) {
         let back = if to_port.pinned { to_port.ports.intersection(&from_port.ports) } else { from_port.ports.clone() };
         info.hops.push(Hop {
             from: end,
@@ -178,6 +185,20 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         });
     }
     info
+}
+
+/// Where a proxy sends a hop from: its output speaking that hop's protocol, if it has one,
+/// else the relaying input the flow entered it at.
+fn relay_source<'db>(db: &'db dyn Db, entry: Endpoint<'db>, protocol: Option<Item<'db>>) -> Endpoint<'db> {
+    let info = node_info(db, entry.node);
+    let output = info
+        .ports
+        .iter()
+        .position(|p| p.active && p.kind.initiates() && p.protocol.is_some() && p.protocol == protocol);
+    match output {
+        Some(port) => Endpoint { node: entry.node, port: port as u32 },
+        None => entry,
+    }
 }
 
 /// The node port an endpoint names.
