@@ -9,6 +9,9 @@ mod collect;
 
 pub use collect::export;
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -39,6 +42,35 @@ pub struct Model {
     pub flows: Vec<Flow>,
     /// Every `flow` as written, in spec order, with the indices of its hops in `flows`.
     pub routes: Vec<Route>,
+    /// Lookups by name, built on first use, so that emitters stay linear in the model's size.
+    #[serde(skip)]
+    pub(crate) lookup: OnceLock<Lookup>,
+}
+
+/// Nodes and zones by name, and the hops leaving and reaching each node's port.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Lookup {
+    nodes: FxHashMap<String, usize>,
+    zones: FxHashMap<String, usize>,
+    leaving: FxHashMap<(String, String), Vec<usize>>,
+    reaching: FxHashMap<(String, String), Vec<usize>>,
+}
+
+impl Lookup {
+    fn build(model: &Model) -> Lookup {
+        let mut lookup = Lookup::default();
+        for (i, node) in model.nodes.iter().enumerate() {
+            lookup.nodes.entry(node.name.clone()).or_insert(i);
+        }
+        for (i, zone) in model.zones.iter().enumerate() {
+            lookup.zones.entry(zone.name.clone()).or_insert(i);
+        }
+        for (i, flow) in model.flows.iter().enumerate() {
+            lookup.leaving.entry((flow.from.node.clone(), flow.from.port.clone())).or_default().push(i);
+            lookup.reaching.entry((flow.to.node.clone(), flow.to.port.clone())).or_default().push(i);
+        }
+        lookup
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -215,12 +247,25 @@ pub struct Route {
 }
 
 impl Model {
+    fn lookup(&self) -> &Lookup {
+        self.lookup.get_or_init(|| Lookup::build(self))
+    }
+
     pub fn node(&self, name: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.name == name)
+        self.lookup().nodes.get(name).and_then(|&i| self.nodes.get(i))
     }
 
     pub fn zone(&self, name: &str) -> Option<&Zone> {
-        self.zones.iter().find(|z| z.name == name)
+        self.lookup().zones.get(name).and_then(|&i| self.zones.get(i))
+    }
+
+    /// The hops leaving (`leaving`) or reaching a port of a node, in flow order.
+    pub fn hops_at(&self, node: &str, port: &str, leaving: bool) -> Vec<&Flow> {
+        let lookup = self.lookup();
+        let map = if leaving { &lookup.leaving } else { &lookup.reaching };
+        map.get(&(node.to_string(), port.to_string()))
+            .map(|indices| indices.iter().filter_map(|&i| self.flows.get(i)).collect())
+            .unwrap_or_default()
     }
 
     pub fn route(&self, number: usize) -> Option<&Route> {

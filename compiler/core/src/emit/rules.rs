@@ -3,6 +3,8 @@
 //! source's addresses to the hop's ports, and the source host's output accepts to the
 //! destination's addresses and ports; one rule per hop and transport. `local` flows get no rule.
 
+use rustc_hash::FxHashMap;
+
 use crate::export::{AddressOrigin, Flow, HopKind, Model, Node, Route, Zone};
 use crate::ports::{PortRange, PortSet, Transport};
 
@@ -112,12 +114,14 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
         .filter(|n| n.rule_addresses.origin != AddressOrigin::Any)
         .map(|node| Host { node, input: Vec::new(), output: Vec::new(), local: Vec::new(), unfiltered: Vec::new() })
         .collect();
+    // Hosts by node name, so that placing each hop's rules does not scan every host.
+    let host_of: FxHashMap<&str, usize> = hosts.iter().enumerate().map(|(i, h)| (h.node.name.as_str(), i)).collect();
     let mut unfiltered = Vec::new();
     for route in &model.routes {
         for &index in &route.hops {
             let Some(hop) = model.flows.get(index) else { continue };
             if hop.kind == HopKind::Local {
-                if let Some(host) = hosts.iter_mut().find(|h| h.node.name == hop.from.node) {
+                if let Some(host) = host_of.get(hop.from.node.as_str()).and_then(|&i| hosts.get_mut(i)) {
                     host.local.push(route);
                 }
                 continue;
@@ -149,10 +153,10 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
                     transport,
                     ports: ports.clone(),
                 };
-                if let Some(host) = hosts.iter_mut().find(|h| h.node.name == to.name) {
+                if let Some(host) = host_of.get(to.name.as_str()).and_then(|&i| hosts.get_mut(i)) {
                     host.input.push(rule(from));
                 }
-                if let Some(host) = hosts.iter_mut().find(|h| h.node.name == from.name) {
+                if let Some(host) = host_of.get(from.name.as_str()).and_then(|&i| hosts.get_mut(i)) {
                     host.output.push(rule(to));
                 }
             }

@@ -91,14 +91,7 @@ fn components(node: &Node) -> String {
 
 /// The hops that leave or reach one port of a node.
 fn hops<'m>(model: &'m Model, node: &Node, port: &Port, leaving: bool) -> Vec<&'m Flow> {
-    model
-        .flows
-        .iter()
-        .filter(|f| {
-            let end = if leaving { &f.from } else { &f.to };
-            end.node == node.name && end.port == port.name
-        })
-        .collect()
+    model.hops_at(&node.name, &port.name, leaving)
 }
 
 fn device_row(model: &Model, node: &Node, port: &Port) -> Vec<String> {

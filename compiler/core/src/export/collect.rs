@@ -40,8 +40,15 @@ pub fn export(db: &dyn Db) -> Export {
     }
     let names = Names { nodes: &node_names, zones: &zone_names, ports: &port_names, origins: &origins };
 
-    let mut model =
-        Model { format: super::FORMAT, version: super::VERSION, zones, nodes, flows: Vec::new(), routes: Vec::new() };
+    let mut model = Model {
+        format: super::FORMAT,
+        version: super::VERSION,
+        zones,
+        nodes,
+        flows: Vec::new(),
+        routes: Vec::new(),
+        lookup: Default::default(),
+    };
     let mut rule_problems = Vec::new();
     for item in of_kind(ItemKind::Flow) {
         route(db, item, &names, &mut model, &mut rule_problems);
