@@ -334,8 +334,8 @@ async fn malformed_unknown_out_of_range_and_stale_requests_do_not_break_the_serv
     let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } })).await;
     let names = strings(&symbols["result"], "name");
     assert!(names.contains(&"proxy.app -> app.https"), "{names:?}");
-    let warnings = client.sent("window/logMessage");
-    assert!(warnings.iter().any(|w| w["message"].as_str().unwrap_or("").contains("version 4")), "{warnings:#?}");
+    // The server logs the ignored change; notifications may arrive after the answer above.
+    client.wait_for("window/logMessage", |w| w["message"].as_str().unwrap_or("").contains("version 4")).await;
 
     // A change to an unknown document, and a change with an out-of-range range, are harmless.
     let params =

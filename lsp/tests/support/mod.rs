@@ -176,6 +176,17 @@ impl Client {
         sent.iter().filter(|m| m["method"] == method).map(|m| m["params"].clone()).collect()
     }
 
+    /// Waits up to 10 s for a notification of this method whose parameters satisfy `wanted`.
+    pub async fn wait_for(&self, method: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..1000 {
+            if let Some(found) = self.sent(method).into_iter().find(|p| wanted(p)) {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no {method} notification as wanted: {:#?}", self.sent.lock().expect("lock"));
+    }
+
     /// The latest diagnostics published for a file, waiting up to 10 s for `count` publications.
     pub async fn diagnostics(&self, name: &str, count: usize) -> Value {
         let uri = self.uri(name);
