@@ -208,3 +208,33 @@ fn a_nodes_quick_fix_does_not_tie_its_check_to_its_files_text() {
     let text = spec("two, longer");
     assert_eq!(edit.location.span.start as usize, text.len());
 }
+
+#[test]
+fn parsing_again_after_edits_gives_what_a_fresh_database_gives() {
+    let (mut db, _log) = setup();
+    let steps: Vec<String> = vec![
+        flows("edited"),
+        // Two edits with no check between them, the second breaking a flow.
+        flows("edited twice"),
+        flows("edited twice").replace("web2.db -> sql.tds", "web2.db -> sql.tds tds"),
+        // Back to a text parsed before, then a flow removed and one duplicated.
+        flows("web1 database"),
+        flows("web1 database").replace("flow web3.db -> sql.tds \"web3 database\"\n", ""),
+        flows("web1 database") + "flow web2.db -> sql.tds \"web2 database\"\n",
+    ];
+    for (i, text) in steps.iter().enumerate() {
+        db.set_file("flows.ptl", "flows", text.clone());
+        if i == 1 {
+            continue;
+        }
+        let file = db.file("flows.ptl").expect("the file is in the database");
+        let reused = portolan::items::parse_file(&db, file);
+        assert_eq!(**reused, portolan_syntax::parse(text), "step {i}");
+        let mut fresh = Database::new();
+        fresh.set_file("components.ptl", "components", COMPONENTS.to_string());
+        fresh.set_file("site.ptl", "site", SITE.to_string());
+        fresh.set_file("flows.ptl", "flows", text.clone());
+        let rendered = |db: &Database| portolan::render::json(db, &portolan::diagnostics(db));
+        assert_eq!(rendered(&db), rendered(&fresh), "step {i}");
+    }
+}

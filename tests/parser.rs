@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use portolan_syntax::ast::*;
-use portolan_syntax::{ItemSyntax, Parse, parse};
+use portolan_syntax::{ItemSyntax, Parse, parse, reparse};
 use proptest::prelude::*;
 
 fn items(text: &str) -> Vec<Item> {
@@ -459,4 +459,30 @@ proptest! {
             prop_assert_eq!(syntax_of(&before, &valid, first_line), syntax_of(&after, &broken, first_line));
         }
     }
+
+    /// Parsing again after any edit, reusing the unchanged items, gives what a fresh parse gives.
+    #[test]
+    fn reparsing_after_an_edit_is_parsing(before in program(), at in 0usize..200, removed in 0usize..20, inserted in program()) {
+        let at = before.char_indices().map(|(i, _)| i).chain([before.len()]).nth(at.min(before.chars().count())).unwrap_or(0);
+        let end = before[at..].char_indices().map(|(i, _)| at + i).chain([before.len()]).nth(removed).unwrap_or(before.len());
+        let after = format!("{}{}{}", &before[..at], inserted, &before[end..]);
+        let previous = parse(&before);
+        prop_assert_eq!(reparse(&after, &before, &previous), parse(&after));
+    }
+}
+
+#[test]
+fn reparsing_reuses_the_items_an_edit_left_alone() {
+    let before =
+        "component A {\n    listen web: https\n}\n\nflow n.web -> m.web \"one\"\nflow n.web -> m.web \"two\"\n";
+    let after = before.replace("\"one\"", "\"one, edited\"");
+    let previous = parse(before);
+    let again = reparse(&after, before, &previous);
+    assert_eq!(again, parse(&after));
+    assert_eq!(again.items.len(), 3);
+    // The component and the second flow are the same trees; the edited flow is a new one.
+    assert!(std::sync::Arc::ptr_eq(&again.items[0].item, &previous.items[0].item));
+    assert!(!std::sync::Arc::ptr_eq(&again.items[1].item, &previous.items[1].item));
+    assert!(std::sync::Arc::ptr_eq(&again.items[2].item, &previous.items[2].item));
+    assert_eq!(again.items[2].offset, previous.items[2].offset + ", edited".len() as u32);
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use portolan::{Database, SourceFile, stdlib};
+use portolan::{Database, Durability, SourceFile, stdlib};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::convert::Lines;
@@ -153,7 +153,7 @@ impl State {
         match file_path(uri).and_then(|p| read(&p)) {
             Some(text) => {
                 let module = spec.db.file(&doc.path).map(|f| f.module(&spec.db).clone()).unwrap_or_default();
-                spec.db.set_file(&doc.path, &module, text);
+                spec.db.set_file_with_durability(&doc.path, &module, text, Durability::MEDIUM);
             }
             None => spec.db.remove_file(&doc.path),
         }
@@ -223,7 +223,9 @@ impl State {
         let mut db = Database::new();
         for file in folder_files(&root) {
             if let Some(text) = read(&file) {
-                db.set_file(&display_path(&file), &module_name(&root, &file), text);
+                // Files nobody is editing change rarely: a keystroke in an open document then
+                // re-validates only what depends on low-durability inputs.
+                db.set_file_with_durability(&display_path(&file), &module_name(&root, &file), text, Durability::MEDIUM);
                 if let Some(uri) = Uri::from_file_path(&file) {
                     Arc::make_mut(&mut self.uris).entry(display_path(&file)).or_insert(uri);
                 }

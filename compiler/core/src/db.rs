@@ -10,6 +10,10 @@ use salsa::{Durability, Setter};
 
 use crate::stdlib;
 
+mod parse_cache;
+
+pub use parse_cache::ParseCache;
+
 /// Where a file comes from: the user's spec, or the standard library embedded in the binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
@@ -44,12 +48,19 @@ pub struct Workspace {
 pub trait Db: salsa::Database {
     /// The workspace input. Its handle never changes; its fields are tracked like any input.
     fn workspace(&self) -> Workspace;
+
+    /// The last parse of each file, for [`crate::items::parse_file`] to reuse after an edit.
+    fn parse_cache(&self) -> &ParseCache;
 }
 
 #[salsa::db]
 impl Db for Database {
     fn workspace(&self) -> Workspace {
         Database::workspace(self)
+    }
+
+    fn parse_cache(&self) -> &ParseCache {
+        &self.parses
     }
 }
 
@@ -60,6 +71,8 @@ pub struct Database {
     storage: salsa::Storage<Self>,
     workspace: Option<Workspace>,
     by_path: Arc<FxHashMap<String, SourceFile>>,
+    /// Shared by the clones of one database (a language server's snapshots).
+    parses: Arc<ParseCache>,
     log: Option<ExecutionLog>,
 }
 
@@ -110,7 +123,13 @@ impl Database {
                 }
             }) as Box<dyn Fn(salsa::Event) + Send + Sync>
         });
-        let mut db = Database { storage: salsa::Storage::new(callback), workspace: None, by_path: Arc::default(), log };
+        let mut db = Database {
+            storage: salsa::Storage::new(callback),
+            workspace: None,
+            by_path: Arc::default(),
+            parses: Arc::default(),
+            log,
+        };
         let mut files = Vec::new();
         let mut by_path = FxHashMap::default();
         for (relative, text) in stdlib::FILES {
@@ -167,7 +186,8 @@ impl Database {
     ) -> SourceFile {
         if let Some(file) = self.file(path) {
             if file.text(self) != &text {
-                file.set_text(self).with_durability(durability).to(text);
+                let old_text = file.set_text(self).with_durability(durability).to(text);
+                self.parses.replaced(file, old_text);
             }
             if file.module(self) != module {
                 file.set_module(self).with_durability(Durability::MEDIUM).to(module.to_string());
@@ -196,6 +216,7 @@ impl Database {
         let files: Vec<SourceFile> = ws.files(self).iter().copied().filter(|f| *f != file).collect();
         ws.set_files(self).with_durability(Durability::MEDIUM).to(files);
         Arc::make_mut(&mut self.by_path).remove(path);
+        self.parses.forget(file);
     }
 
     /// True when this database records executions (see [`Database::with_execution_log`]).

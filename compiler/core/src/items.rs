@@ -220,10 +220,11 @@ impl<'db> Item<'db> {
     }
 }
 
-/// Parses one file. Re-runs whenever the file's text changes.
+/// Parses one file. Re-runs whenever the file's text changes, and then parses again only the
+/// items whose text the edit changed.
 #[salsa::tracked(returns(ref))]
-pub fn parse_file(db: &dyn Db, file: SourceFile) -> Parse {
-    portolan_syntax::parse(file.text(db))
+pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<Parse> {
+    db.parse_cache().parse(file, file.text(db))
 }
 
 /// The items of one file, in source order.

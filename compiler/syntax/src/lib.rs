@@ -2,7 +2,8 @@
 //!
 //! [`parse`] splits a file into top-level items, parses each item on its own, and returns every
 //! item that parsed together with every syntax error, so that one broken item never hides the
-//! others. This crate knows nothing of salsa, files on disk or editors.
+//! others. [`reparse`] does the same after an edit, reusing every item whose text is unchanged.
+//! This crate knows nothing of salsa, files on disk or editors.
 
 pub mod ast;
 mod chunk;
@@ -14,6 +15,7 @@ pub use error::SyntaxError;
 pub use line_index::{LineCol, LineIndex};
 pub use smol_str::SmolStr as Name;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use ast::Item;
@@ -73,6 +75,8 @@ pub struct ParsedItem {
     pub len: u32,
     /// Shared, so that the checker's per-item index holds the same tree without copying it.
     pub item: Arc<ItemSyntax>,
+    /// This item's syntax errors, relative to the item's start (also in [`Parse::errors`]).
+    pub errors: Vec<SyntaxError>,
 }
 
 /// A top-level item that parsed, or what could be salvaged from one that did not.
@@ -127,19 +131,48 @@ pub fn parse(text: &str) -> Parse {
             ],
         };
     }
+    parse_chunks(text, |_| None)
+}
+
+/// Parses a file again after an edit. `previous` is the parse of `previous_text`; an item whose
+/// text is unchanged (wherever it moved) is taken from it instead of being parsed again. The
+/// result is the one [`parse`] gives for `text`: an item is parsed from its own text alone.
+pub fn reparse(text: &str, previous_text: &str, previous: &Parse) -> Parse {
+    if text.len() > MAX_FILE_LEN {
+        return parse(text);
+    }
+    let mut reusable: HashMap<&str, &ParsedItem> = HashMap::with_capacity(previous.items.len());
+    for item in &previous.items {
+        let range = item.offset as usize..item.offset as usize + item.len as usize;
+        if let Some(item_text) = previous_text.get(range) {
+            reusable.insert(item_text, item);
+        }
+    }
+    parse_chunks(text, |chunk_text| reusable.get(chunk_text).map(|item| (item.item.clone(), item.errors.clone())))
+}
+
+/// Splits `text` into items and parses each one that `reuse` does not already know.
+fn parse_chunks(text: &str, reuse: impl Fn(&str) -> Option<(Arc<ItemSyntax>, Vec<SyntaxError>)>) -> Parse {
     let split = chunk::split(text);
     let mut items = Vec::with_capacity(split.chunks.len());
     let mut errors = Vec::new();
     for range in split.chunks {
         let chunk_text = &text[range.clone()];
         let offset = range.start as u32;
-        let (item, mut chunk_errors) = lower::parse_item(chunk_text);
-        for error in &mut chunk_errors {
+        let (item, chunk_errors) = match reuse(chunk_text) {
+            Some((item, chunk_errors)) => (Some(item), chunk_errors),
+            None => {
+                let (item, chunk_errors) = lower::parse_item(chunk_text);
+                (item.map(Arc::new), chunk_errors)
+            }
+        };
+        errors.extend(chunk_errors.iter().map(|error| {
+            let mut error = error.clone();
             error.span = error.span.shifted(offset);
-        }
-        errors.extend(chunk_errors);
+            error
+        }));
         if let Some(item) = item {
-            items.push(ParsedItem { offset, len: chunk_text.len() as u32, item: Arc::new(item) });
+            items.push(ParsedItem { offset, len: chunk_text.len() as u32, item, errors: chunk_errors });
         }
     }
     Parse { module_docs: split.module_docs, items, errors }
