@@ -83,6 +83,35 @@ fn identical_input_gives_identical_bytes() {
 }
 
 #[test]
+fn many_hosts_come_out_in_model_order_each_with_its_own_rules() {
+    // Enough hosts that the rule targets write them on several threads.
+    let mut spec = String::from(
+        "component Web { listen web: https  connect up: https optional }\nzone dc {\n    trust internal\n    cidr 10.0.0.0/16\n",
+    );
+    for i in 0..100 {
+        spec.push_str(&format!("    node web{i}: Web {{ address 10.0.{}.{} }}\n", i / 200, i % 200 + 1));
+    }
+    spec.push_str("}\n");
+    for i in 0..100 {
+        spec.push_str(&format!("flow web{}.up -> web{i}.web \"to {i}\"\n", (i + 1) % 100));
+    }
+    let db = support::database(&[("hosts.ptl".to_string(), spec)]);
+    assert!(portolan::diagnostics(&db).is_empty(), "{:#?}", portolan::diagnostics(&db));
+    let model = portolan::export::export(&db).model;
+    for (target, folder, extension) in
+        [(Target::Iptables, "iptables", "iptables"), (Target::Nftables, "nftables", "nft")]
+    {
+        let outputs = emit(&model, target).unwrap();
+        let paths: Vec<String> = outputs.iter().map(|o| o.path.to_string_lossy().into_owned()).collect();
+        let expected: Vec<String> = model.nodes.iter().map(|n| format!("{folder}/{}.{extension}", n.name)).collect();
+        assert_eq!(paths, expected, "{}", target.name());
+        for (output, node) in outputs.iter().zip(&model.nodes) {
+            assert!(output.text.contains(&format!("\"to {}\"", &node.name[3..])), "{} lacks its input rule", node.name);
+        }
+    }
+}
+
+#[test]
 fn every_hop_appears_in_every_rule_output() {
     for dir in support::examples() {
         let db = support::database(&support::read_folder(&dir));

@@ -43,7 +43,8 @@ fn parse_target(text: &str) -> Result<Target, String> {
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     let spec = load(&args.path)?;
-    let mut diagnostics = portolan::diagnostics(&spec.db);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut diagnostics = portolan::analysis::diagnostics_parallel(&spec.db, threads);
     let mut targets = args.emit.clone();
     targets.sort();
     targets.dedup();
@@ -90,5 +91,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     }
     let written = write_all(&args.out, &outputs)?;
     eprintln!("wrote {written} file(s) to `{}` ({} unchanged)", args.out.display(), outputs.len() - written);
+    // As in `check`: the process ends here, and the operating system reclaims the memory at once.
+    std::mem::forget((spec, export, outputs));
     Ok(ExitCode::SUCCESS)
 }

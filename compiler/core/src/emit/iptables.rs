@@ -22,15 +22,15 @@ enum Family {
 }
 
 pub fn emit(model: &Model) -> Result<Vec<Output>, EmitError> {
-    let mut out = Vec::new();
-    for host in rules::plan(model)? {
+    let hosts = rules::plan(model)?;
+    Ok(rules::per_host(&hosts, |host| {
         let name = &host.node.name;
-        out.push(Output::new(format!("iptables/{name}.iptables"), host_file(&host, Family::V4)));
+        let mut out = vec![Output::new(format!("iptables/{name}.iptables"), host_file(host, Family::V4))];
         if host.uses_ipv6() {
-            out.push(Output::new(format!("iptables/{name}.ip6tables"), host_file(&host, Family::V6)));
+            out.push(Output::new(format!("iptables/{name}.ip6tables"), host_file(host, Family::V6)));
         }
-    }
-    Ok(out)
+        out
+    }))
 }
 
 fn host_file(host: &Host<'_>, family: Family) -> String {

@@ -15,7 +15,7 @@ const MAX_COMMENT: usize = 128;
 
 pub fn emit(model: &Model) -> Result<Vec<Output>, EmitError> {
     let hosts = rules::plan(model)?;
-    Ok(hosts.iter().map(|host| Output::new(format!("nftables/{}.nft", host.node.name), host_file(host))).collect())
+    Ok(rules::per_host(&hosts, |host| vec![Output::new(format!("nftables/{}.nft", host.node.name), host_file(host))]))
 }
 
 fn host_file(host: &Host<'_>) -> String {

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::export::{AddressOrigin, Flow, HopKind, Model, Node, Route, Zone};
 use crate::ports::{PortRange, PortSet, Transport};
 
-use super::EmitError;
+use super::{EmitError, Output};
 
 /// A node that gets a firewall: every node except those on the internet (any address).
 pub struct Host<'m> {
@@ -103,6 +103,30 @@ impl Rule<'_> {
 /// Splits networks into IPv4 and IPv6.
 fn split(networks: &[String]) -> (Vec<&str>, Vec<&str>) {
     networks.iter().map(String::as_str).partition(|n| !n.contains(':'))
+}
+
+/// Each host's files, written on every core the machine has and returned in host order: the
+/// output does not depend on the number of threads.
+pub fn per_host<'m, F>(hosts: &[Host<'m>], write: F) -> Vec<Output>
+where
+    F: Fn(&Host<'m>) -> Vec<Output> + Sync,
+{
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Below this many hosts a thread costs more than it saves.
+    if threads <= 1 || hosts.len() < 32 {
+        return hosts.iter().flat_map(&write).collect();
+    }
+    let chunk = hosts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = hosts
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().flat_map(&write).collect::<Vec<Output>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// The hosts and their rules, in model order. Fails on a hop whose end has no address (P603,
