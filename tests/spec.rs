@@ -199,3 +199,21 @@ fn code_blocks_in_the_docs_parse_and_checked_ones_are_clean() {
     }
     assert!(checked > 5, "too few code blocks found: {checked}");
 }
+
+#[test]
+fn the_readmes_build_excerpts_are_what_the_build_writes() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = "<!-- generated from examples/three-tier: ports.md -->\n";
+    let outputs = portolan_tests::build(&portolan_tests::read_folder(&root().join("examples/three-tier"))).unwrap();
+    let ports = outputs.iter().find(|o| o.path.to_string_lossy() == "ports.md").expect("the build writes ports.md");
+    let excerpts: Vec<&str> =
+        readme.split(marker).skip(1).map(|rest| rest.split("\n\n").next().unwrap_or_default()).collect();
+    assert!(excerpts.len() >= 3, "the README shows fewer than three excerpts of ports.md");
+    for excerpt in excerpts {
+        assert!(
+            ports.text.contains(excerpt),
+            "this README excerpt is not in what the build writes:\n{excerpt}\n\nports.md:\n{}",
+            ports.text
+        );
+    }
+}
