@@ -54,7 +54,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     for path in &paths {
         let spec = load(path)?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let diagnostics = portolan::analysis::diagnostics_parallel(&spec.db, threads);
+        let mut diagnostics = spec.problems.clone();
+        diagnostics.extend(portolan::analysis::diagnostics_parallel(&spec.db, threads));
         specs.push((spec, diagnostics));
     }
     let views: Vec<(&Database, &[Diagnostic])> = specs.iter().map(|(s, d)| (&s.db, d.as_slice())).collect();

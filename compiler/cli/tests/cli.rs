@@ -62,12 +62,26 @@ fn usage_and_io_errors_exit_two() {
     assert!(stderr(&out).contains("cannot read `nowhere.ptl`"), "{}", stderr(&out));
     assert_eq!(portolan(&["check", "--format", "yaml"], dir.path()).status.code(), Some(2));
     assert_eq!(portolan(&["explain", "P999"], dir.path()).status.code(), Some(2));
-    std::fs::write(dir.path().join("bad.ptl"), [0x66, 0x6c, 0xff, 0xfe]).unwrap();
-    let out = portolan(&["check", "bad.ptl"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not UTF-8"), "{}", stderr(&out));
     std::fs::create_dir(dir.path().join("empty")).unwrap();
     assert_eq!(portolan(&["check", "empty"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_diagnostic_at_its_first_invalid_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"zone dc {\n    trust internal\n}\n// caf".to_vec();
+    bytes.extend([0xe9, b'\n']);
+    bytes.extend(b"zone dmz { trust dmz }\n");
+    std::fs::write(dir.path().join("bad.ptl"), &bytes).unwrap();
+    let out = portolan(&["check", "--format", "json", "bad.ptl"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let codes: Vec<&str> = json.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    // The encoding error, and the rest of the file still checked: both zones are unused.
+    assert_eq!(codes, ["P001", "P703", "P703"], "{json:#}");
+    assert_eq!(json[0]["message"], "`bad.ptl` is not UTF-8 text");
+    assert_eq!((json[0]["line"].as_u64(), json[0]["column"].as_u64()), (Some(4), Some(7)));
+    assert!(json[0]["labels"][0]["message"].as_str().unwrap().contains("0xe9"), "{json:#}");
 }
 
 #[test]
