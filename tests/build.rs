@@ -230,6 +230,26 @@ fn hostile_strings_come_out_escaped() {
     check_text_targets(&files, label);
 }
 
+/// Found with the YAML check of the `build_all` fuzz target: a title with a line or paragraph
+/// separator ended a comment line of Aerleon's YAML early (PyYAML reads them as line breaks, so
+/// the rest of the title became YAML), and U+FFFE or U+FFFF made PyYAML reject the whole file.
+/// Comments in rule files are one line in every reader.
+#[test]
+fn rule_file_comments_hold_no_line_separator_or_noncharacter() {
+    let spec = "protocol p \"P\u{2029}proto: x\" = tcp/1000\n\
+                component S { listen l: p }\ncomponent C { connect l: p }\n\
+                zone dc { cidr 10.0.0.0/8  node s \"S\u{2028}filters: x\u{ffff}\": S { address 10.0.0.1 } }\n\
+                zone lan { cidr 10.1.0.0/16  node c \"C\u{fffe}\": C { address 10.1.0.1 } }\n\
+                flow c.l -> s.l \"L\u{2028}x: y\u{ffff}\"\n";
+    let outputs =
+        support::build(&support::split_files(spec)).unwrap_or_else(|e| panic!("the spec does not build:\n{e}"));
+    for output in outputs.iter().filter(|o| matches!(target_of(o), "aerleon" | "nftables" | "iptables")) {
+        let bad =
+            output.text.chars().find(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'));
+        assert_eq!(bad, None, "{}:\n{}", output.path.display(), output.text);
+    }
+}
+
 /// Text of any Unicode that a spec string can hold, heavy in characters the targets treat
 /// specially.
 fn hostile_text() -> impl Strategy<Value = String> {

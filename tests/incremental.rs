@@ -238,3 +238,33 @@ fn parsing_again_after_edits_gives_what_a_fresh_database_gives() {
         assert_eq!(rendered(&db), rendered(&fresh), "step {i}");
     }
 }
+
+/// Found by fuzzing (the database of a fuzz target grew with every run that dropped a file and
+/// a later one that had it again): removing a file and adding it back made a new salsa input each
+/// time, and salsa never frees an input, so every removed file's text, parse and checks stayed
+/// for as long as the database lived (a language server's, across closing and reopening an
+/// unsaved document).
+#[test]
+fn a_file_removed_and_added_again_takes_its_input_back() {
+    let (mut db, log) = setup();
+    let file = db.file("flows.ptl").expect("the file is in the database");
+    db.remove_file("flows.ptl");
+    assert!(db.file("flows.ptl").is_none());
+    let codes: Vec<&str> = portolan::diagnostics(&db).iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"P201"), "without the flows, outputs are unmatched: {codes:?}");
+    log.take();
+
+    let again = db.set_file("flows.ptl", "flows", flows("web1 database"));
+    assert_eq!(again, file, "a new input for a path the database held before");
+    assert!(portolan::diagnostics(&db).is_empty());
+    assert_eq!(ran(&counts(&log), "parse_file"), 0, "the unchanged file is not parsed again");
+
+    // Removed and added back with other text and another module, it is that text and module.
+    db.remove_file("flows.ptl");
+    let edited = flows("web1 database").replace("flow web3.db -> sql.tds \"web3 database\"\n", "");
+    assert_eq!(db.set_file("flows.ptl", "flows2", edited.clone()), file);
+    assert_eq!(file.text(&db), &edited);
+    assert_eq!(file.module(&db), "flows2");
+    let codes: Vec<&str> = portolan::diagnostics(&db).iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["P201"]);
+}

@@ -71,6 +71,10 @@ pub struct Database {
     storage: salsa::Storage<Self>,
     workspace: Option<Workspace>,
     by_path: Arc<FxHashMap<String, SourceFile>>,
+    /// Files that left the spec, by path. Salsa never frees an input, so a file added again at
+    /// one of these paths takes its old input back: a new input per removal would keep every
+    /// removed file's text, parse and checks for as long as the database lives.
+    removed: Arc<FxHashMap<String, SourceFile>>,
     /// Shared by the clones of one database (a language server's snapshots).
     parses: Arc<ParseCache>,
     log: Option<ExecutionLog>,
@@ -127,6 +131,7 @@ impl Database {
             storage: salsa::Storage::new(callback),
             workspace: None,
             by_path: Arc::default(),
+            removed: Arc::default(),
             parses: Arc::default(),
             log,
         };
@@ -185,19 +190,19 @@ impl Database {
         durability: Durability,
     ) -> SourceFile {
         if let Some(file) = self.file(path) {
-            if file.text(self) != &text {
-                let old_text = file.set_text(self).with_durability(durability).to(text);
-                self.parses.replaced(file, old_text);
-            }
-            if file.module(self) != module {
-                file.set_module(self).with_durability(Durability::MEDIUM).to(module.to_string());
-            }
+            self.update(file, module, text, durability);
             return file;
         }
-        let file = SourceFile::builder(path.to_string(), module.to_string(), text, Origin::User)
-            .durability(Durability::MEDIUM)
-            .text_durability(durability)
-            .new(self);
+        let file = match Arc::make_mut(&mut self.removed).remove(path) {
+            Some(file) => {
+                self.update(file, module, text, durability);
+                file
+            }
+            None => SourceFile::builder(path.to_string(), module.to_string(), text, Origin::User)
+                .durability(Durability::MEDIUM)
+                .text_durability(durability)
+                .new(self),
+        };
         let ws = self.workspace();
         let mut files = ws.files(self).clone();
         files.push(file);
@@ -216,7 +221,19 @@ impl Database {
         let files: Vec<SourceFile> = ws.files(self).iter().copied().filter(|f| *f != file).collect();
         ws.set_files(self).with_durability(Durability::MEDIUM).to(files);
         Arc::make_mut(&mut self.by_path).remove(path);
+        Arc::make_mut(&mut self.removed).insert(path.to_string(), file);
         self.parses.forget(file);
+    }
+
+    /// Sets the text and module of a file's input, each only when it changed.
+    fn update(&mut self, file: SourceFile, module: &str, text: String, durability: Durability) {
+        if file.text(self) != &text {
+            let old_text = file.set_text(self).with_durability(durability).to(text);
+            self.parses.replaced(file, old_text);
+        }
+        if file.module(self) != module {
+            file.set_module(self).with_durability(Durability::MEDIUM).to(module.to_string());
+        }
     }
 
     /// True when this database records executions (see [`Database::with_execution_log`]).

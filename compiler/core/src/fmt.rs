@@ -40,7 +40,7 @@ fn layout(text: &str, parse: &Parse) -> String {
 /// The comments before the first item (module docs among them), at column 0.
 fn prefix_lines(prefix: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for line in prefix.lines().map(str::trim) {
+    for line in prefix.lines().map(|line| line.trim_matches(is_blank)) {
         if !line.is_empty() || lines.last().is_some_and(|l| !l.is_empty()) {
             lines.push(line.to_string());
         }
@@ -54,7 +54,7 @@ fn prefix_lines(prefix: &str) -> Vec<String> {
 /// True when a blank line separates the text before `at` from `at`.
 fn blank_line_before(text: &str, at: usize) -> bool {
     let before = &text[..at];
-    before[before.trim_end().len()..].bytes().filter(|&b| b == b'\n').count() >= 2
+    before[before.trim_end_matches(is_blank).len()..].bytes().filter(|&b| b == b'\n').count() >= 2
 }
 
 fn item_lines(item: &ParsedItem, chunk: &str) -> Vec<String> {
@@ -78,11 +78,18 @@ fn parsed_item_lines(ast: &ast::Item, chunk: &str) -> Option<Vec<String>> {
 
 /// An item kept as written: trailing whitespace and trailing blank lines removed.
 fn verbatim(chunk: &str) -> Vec<String> {
-    let mut lines: Vec<String> = chunk.lines().map(|line| line.trim_end().to_string()).collect();
+    let mut lines: Vec<String> = chunk.lines().map(|line| line.trim_end_matches(is_blank).to_string()).collect();
     while lines.last().is_some_and(|line| line.is_empty()) {
         lines.pop();
     }
     lines
+}
+
+/// Whitespace as the grammar knows it, the only characters the formatter adds or removes. Other
+/// Unicode whitespace (a no-break space, a paragraph separator) is not whitespace to the parser:
+/// removing it would change what parses.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 /// The fallback when the layout would change more than whitespace: trailing whitespace removed.

@@ -123,9 +123,9 @@ fn service(rule: &Rule<'_>, services: &mut Idents, defs: &mut String) -> String 
 }
 
 /// A YAML double-quoted string of text Aerleon passes on to other formats: `"` becomes `'`
-/// (Aerleon does not escape it for its targets), control characters become spaces, and the
-/// text is cut to a length every target keeps; `\` and characters YAML does not allow raw are
-/// escaped.
+/// (Aerleon does not escape it for its targets), line breaks and what YAML rejects become spaces
+/// ([`one_line`]), and the text is cut to a length every target keeps; `\` and the byte-order
+/// mark are escaped.
 pub fn quote(text: &str) -> String {
     let mut out = String::from("\"");
     let mut length = 0;
@@ -136,7 +136,7 @@ pub fn quote(text: &str) -> String {
         length += c.len_utf8();
         match c {
             '\\' => out.push_str("\\\\"),
-            '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+            '\u{feff}' => {
                 let _ = write!(out, "\\u{:04X}", u32::from(c));
             }
             c => out.push(c),

@@ -233,7 +233,11 @@ pub fn preamble(host: &Host<'_>, comment: &str, load: &str) -> String {
     text
 }
 
-/// Text for a line comment: control characters (newlines above all) become spaces.
+/// Text for a line comment: control characters (newlines above all), the line and paragraph
+/// separators (line breaks to YAML 1.1, which Aerleon reads) and the noncharacters U+FFFE and
+/// U+FFFF (which YAML rejects even in a comment) become spaces.
 pub fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}') { ' ' } else { c })
+        .collect()
 }

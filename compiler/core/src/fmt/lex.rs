@@ -32,7 +32,7 @@ impl Token {
         match self.kind {
             // A string that runs to the end of its line is unterminated (a syntax error): what
             // ends it is trailing whitespace, which the formatter removes.
-            Kind::Comment | Kind::Doc | Kind::Str => text.trim_end(),
+            Kind::Comment | Kind::Doc | Kind::Str => text.trim_end_matches(super::is_blank),
             Kind::Word | Kind::Punct => text,
         }
     }
@@ -64,7 +64,7 @@ pub(super) fn tokens(text: &str, atoms: &[(usize, usize)]) -> Vec<Token> {
             continue;
         }
         let b = bytes[at];
-        if b.is_ascii_whitespace() {
+        if super::is_blank(char::from(b)) {
             at += 1;
             continue;
         }

@@ -113,3 +113,12 @@ fn an_empty_file_stays_empty() {
     assert_eq!(fmt("\n  \n"), "");
     assert_eq!(fmt("// only a comment   "), "// only a comment\n");
 }
+
+#[test]
+fn only_the_grammars_whitespace_is_trimmed() {
+    // Found by fuzzing: a paragraph separator ending a line is a syntax error, not whitespace.
+    // Trimming it turned the broken flow into one that parses, so the file fell back to its own
+    // layout, and formatting that output again laid it out: not idempotent.
+    let text = "zone z { trust dmz }\nflow a.b -> c.d\u{2029}\n// note\u{a0} \t\n";
+    assert_eq!(fmt(text), "zone z {\n    trust dmz\n}\nflow a.b -> c.d\u{2029}\n// note\u{a0}\n");
+}

@@ -1,0 +1,69 @@
+//! Format any text: no panic; formatting the output again changes nothing; every comment is
+//! kept; and a file that parsed without syntax errors still does after formatting, into the same
+//! items (spans aside), as `tests/fmt.rs` asserts on generated specs.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portolan::fmt::format;
+use portolan_syntax::Parse;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let once = format(text);
+    let twice = format(&once);
+    assert_eq!(twice, once, "not idempotent; input: {text:?}");
+    assert_eq!(comments_of(&once), comments_of(text), "comments changed; input: {text:?}");
+    let before = portolan_syntax::parse(text);
+    if before.errors.is_empty() {
+        let after = portolan_syntax::parse(&once);
+        assert!(after.errors.is_empty(), "formatting made syntax errors: {:?}\n{once}", after.errors);
+        assert_eq!(items(&after), items(&before), "formatting changed the syntax tree; input: {text:?}\n{once}");
+        assert_eq!(after.module_docs, before.module_docs, "formatting changed the module docs");
+    }
+});
+
+/// Each item's syntax tree as text, spans removed: what must not change when only whitespace
+/// does.
+fn items(parse: &Parse) -> Vec<String> {
+    parse.items.iter().map(|item| without_spans(&format!("{:?}", item.item))).collect()
+}
+
+/// `Span { start: 3, end: 9 }` becomes `Span`.
+fn without_spans(debug: &str) -> String {
+    const OPEN: &str = "Span { start: ";
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        out.push_str("Span");
+        let after = &rest[at..];
+        let close = after.find('}').map_or(after.len(), |i| i + 1);
+        rest = &after[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every comment and doc comment of a text, trailing whitespace removed, found without the
+/// formatter's own lexer: `//` outside a string, to the end of the line (as in `tests/fmt.rs`).
+fn comments_of(text: &str) -> Vec<String> {
+    let mut comments = Vec::new();
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                '/' if !in_string && line[i..].starts_with("//") => {
+                    comments.push(line[i..].trim_end().to_string());
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    comments
+}
