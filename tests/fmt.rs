@@ -13,6 +13,7 @@ use portolan::fmt::format;
 use portolan::items::{ItemKind, file_items};
 use portolan::resolve::{flow_info, node_info};
 use portolan_tests as support;
+use portolan_tests::comments_of;
 use proptest::prelude::*;
 
 const GOLDEN: [(&str, &str); 6] = [
@@ -93,29 +94,6 @@ fn repository_files_are_formatted_and_keep_their_comments() {
         assert_eq!(comments_of(&output), comments_of(&text), "{}: comments changed", file.display());
         assert_eq!(output, text, "{} is not formatted: run `portolan fmt`", file.display());
     }
-}
-
-/// Every comment and doc comment of a text, trailing whitespace removed, found without the
-/// formatter's own lexer: `//` outside a string, to the end of the line.
-fn comments_of(text: &str) -> Vec<String> {
-    let mut comments = Vec::new();
-    for line in text.lines() {
-        let mut in_string = false;
-        let mut escaped = false;
-        for (i, c) in line.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if in_string => escaped = true,
-                '"' => in_string = !in_string,
-                '/' if !in_string && line[i..].starts_with("//") => {
-                    comments.push(line[i..].trim_end().to_string());
-                    break;
-                }
-                _ => {}
-            }
-        }
-    }
-    comments
 }
 
 /// What the checker makes of a one-file spec: diagnostics, and every node and flow by name.

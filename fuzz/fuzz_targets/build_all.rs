@@ -24,7 +24,7 @@ thread_local! {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let files = split(text);
+    let files = portolan_fuzz::split_files(text);
     let first = DB.with(|db| build(&mut db.borrow_mut(), &files));
     let reversed: Vec<(String, String)> = files.iter().rev().cloned().collect();
     let second = OTHER.with(|db| build(&mut db.borrow_mut(), &reversed));
@@ -33,27 +33,6 @@ fuzz_target!(|data: &[u8]| {
         check(&build);
     }
 });
-
-/// `//- name` lines start a new file, as in the test fixtures; a later file of the same name
-/// replaces an earlier one.
-fn split(text: &str) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = vec![("main.ptl".into(), String::new())];
-    for line in text.split_inclusive('\n') {
-        match line.trim_end().strip_prefix("//- ") {
-            Some(name) if !name.is_empty() && name.len() < 40 => files.push((format!("{name}.ptl"), String::new())),
-            _ => {
-                if let Some((_, body)) = files.last_mut() {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut unique: Vec<(String, String)> =
-        files.into_iter().rev().filter(|(path, _)| seen.insert(path.clone())).collect();
-    unique.reverse();
-    unique
-}
 
 /// What one build produced: each target's files, or why it refused.
 #[derive(Debug, PartialEq)]

@@ -7,6 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use portolan::fmt::format;
 use portolan_syntax::Parse;
+use portolan_tests::comments_of;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -43,27 +44,4 @@ fn without_spans(debug: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Every comment and doc comment of a text, trailing whitespace removed, found without the
-/// formatter's own lexer: `//` outside a string, to the end of the line (as in `tests/fmt.rs`).
-fn comments_of(text: &str) -> Vec<String> {
-    let mut comments = Vec::new();
-    for line in text.lines() {
-        let mut in_string = false;
-        let mut escaped = false;
-        for (i, c) in line.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if in_string => escaped = true,
-                '"' => in_string = !in_string,
-                '/' if !in_string && line[i..].starts_with("//") => {
-                    comments.push(line[i..].trim_end().to_string());
-                    break;
-                }
-                _ => {}
-            }
-        }
-    }
-    comments
 }

@@ -20,18 +20,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(db: &mut Database, text: &str) {
-    // `//- name` lines start a new file, as in the test fixtures.
-    let mut files: Vec<(String, String)> = vec![("main.ptl".into(), String::new())];
-    for line in text.split_inclusive('\n') {
-        match line.trim_end().strip_prefix("//- ") {
-            Some(name) if !name.is_empty() && name.len() < 40 => files.push((format!("{name}.ptl"), String::new())),
-            _ => {
-                if let Some((_, body)) = files.last_mut() {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
+    let files = portolan_fuzz::split_files(text);
     for old in db.user_files() {
         let path = old.path(db).clone();
         if !files.iter().any(|(p, _)| *p == path) {

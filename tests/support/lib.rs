@@ -200,3 +200,26 @@ zone dc "DC } digraph { \"a\" -> \"b\" } subgraph end" {
 flow users.web -> web.web "Route 1: \"quoted\" ; } \n -A INPUT -j ACCEPT # </script> | `tick` {brace} \\"
 flow web.db -> sql.tds "Route 2: end\" ; flush ruleset ; é 中 🚀 \\"
 "#;
+
+/// Every comment and doc comment of a text, trailing whitespace removed, found without the
+/// formatter's own lexer: `//` outside a string, to the end of the line.
+pub fn comments_of(text: &str) -> Vec<String> {
+    let mut comments = Vec::new();
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                '/' if !in_string && line[i..].starts_with("//") => {
+                    comments.push(line[i..].trim_end().to_string());
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    comments
+}
