@@ -208,6 +208,16 @@ fn comments_docs_and_strings() {
     assert_eq!(f.label.as_ref().unwrap().value, "quote \" and // not a comment");
 }
 
+/// Found by fuzzing the formatter (`fmt_idempotent`): blank lines between `//!` lines each
+/// became an empty line of the module docs, so formatting, which keeps one blank line of
+/// several, changed the docs.
+#[test]
+fn blank_lines_between_module_doc_lines_count_once() {
+    let text = "//! First.\n\n\n\n//! Second.\n//!\n\n//! Third.\n\n\nflow a.b -> c.d\n";
+    assert_eq!(parse(text).module_docs, "First.\n\nSecond.\n\nThird.");
+    assert_eq!(parse(&portolan::fmt::format(text)).module_docs, parse(text).module_docs);
+}
+
 #[test]
 fn unknown_escapes_and_huge_numbers_are_errors() {
     let parse = parse("flow a.b -> c.d \"bad \\q escape\"\nprotocol p = tcp/99999999999999999999999\n");

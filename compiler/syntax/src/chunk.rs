@@ -157,13 +157,16 @@ fn skip_module_docs_and_trivia(text: &str, end: usize) -> usize {
     at
 }
 
+/// The `//!` lines at the top of a file, markers stripped. Blank lines between them count once,
+/// as in Markdown, so that the formatter, which keeps one blank line of several, leaves the docs
+/// as they were.
 fn module_docs(text: &str) -> String {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
         let trimmed = line.trim();
         if let Some(rest) = trimmed.strip_prefix("//!") {
             lines.push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
-        } else if trimmed.is_empty() && !lines.is_empty() {
+        } else if trimmed.is_empty() && lines.last().is_some_and(|l| !l.is_empty()) {
             lines.push(String::new());
         } else if !trimmed.is_empty() {
             break;
