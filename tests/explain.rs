@@ -17,8 +17,13 @@ fn heading(code: Code) -> String {
 
 /// The body of the `ptl` code block that follows the line `section` (`## Example`), if any.
 fn block_after(text: &str, section: &str) -> Option<String> {
+    fenced_after(text, section, "```ptl")
+}
+
+/// The body of the code block opened by `fence` that follows the line `section`, if any.
+fn fenced_after(text: &str, section: &str, fence: &str) -> Option<String> {
     let mut lines = text.lines().skip_while(|line| *line != section).skip(1);
-    lines.by_ref().find(|line| line.trim_end() == "```ptl")?;
+    lines.by_ref().find(|line| line.trim_end() == fence)?;
     let mut body = String::new();
     for line in lines {
         if line.trim_end() == "```" {
@@ -47,9 +52,11 @@ fn every_explanation_has_a_heading_an_example_and_a_fix() {
         if !intro {
             problems.push("no explanation before `## Example`".to_string());
         }
+        // A code the loader reports is caused by files on disk: its example is a command.
+        let fence = if code.is_about_files() { "```text" } else { "```ptl" };
         for section in ["## Example", "## Fix"] {
-            if block_after(text, section).is_none() {
-                problems.push(format!("no ```ptl block after `{section}`"));
+            if fenced_after(text, section, fence).is_none() {
+                problems.push(format!("no {fence} block after `{section}`"));
             }
         }
         if !text.ends_with('\n') || text.ends_with("\n\n") {
@@ -65,7 +72,8 @@ fn every_explanation_has_a_heading_an_example_and_a_fix() {
 #[test]
 fn every_example_produces_its_code_and_every_fix_is_clean() {
     let mut failures = Vec::new();
-    for &code in Code::ALL {
+    // The loader's codes are produced from files on disk, in the loader's tests.
+    for &code in Code::ALL.iter().filter(|code| !code.is_about_files()) {
         let text = code.explain();
         let (Some(example), Some(fix)) = (block_after(text, "## Example"), block_after(text, "## Fix")) else {
             failures.push(format!("{code}: the explanation needs a ```ptl block after `## Example` and `## Fix`"));

@@ -217,3 +217,56 @@ fn the_readmes_build_excerpts_are_what_the_build_writes() {
         );
     }
 }
+
+/// The body of the fenced block right after the line `marker` in `text`, and its byte range.
+fn block_after_marker(text: &str, marker: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let at = text.find(marker)? + marker.len();
+    let rest = &text[at..];
+    let open = rest.find("```")?;
+    let body_start = at + open + rest[open..].find('\n')? + 1;
+    // The closing fence is the first line that is only "```" (the body may be empty).
+    let mut body_end = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        if line.trim_end() == "```" {
+            return Some((text[body_start..body_end].to_string(), body_start..body_end));
+        }
+        body_end += line.len();
+    }
+    None
+}
+
+/// The README's headline spec is `examples/three-tier/site.ptl`, which builds every target; the
+/// diagnostic shown under it is what `portolan check` prints for that example without its
+/// database flow. `PORTOLAN_BLESS=1` rewrites the diagnostic.
+#[test]
+fn the_readmes_headline_spec_and_its_diagnostic_are_real() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (snippet, _) = block_after_marker(&readme, "<!-- examples/three-tier/site.ptl -->\n")
+        .expect("the README marks its headline spec as examples/three-tier/site.ptl");
+    let example = root().join("examples/three-tier");
+    let site = std::fs::read_to_string(example.join("site.ptl")).unwrap();
+    assert_eq!(snippet, site, "the README's headline spec is not examples/three-tier/site.ptl");
+    portolan_tests::build(&portolan_tests::read_folder(&example)).expect("the headline spec builds every target");
+
+    let flow = "flow app.db -> sql.tds \"Route 3: application database\"\n";
+    assert!(site.contains(flow), "the example has no database flow to forget");
+    let mut system = portolan::load::MemorySystem::new();
+    system.insert("examples/three-tier/site.ptl", site.replace(flow, ""));
+    let components = std::fs::read_to_string(example.join("components.ptl")).unwrap();
+    system.insert("examples/three-tier/components.ptl", components);
+    let limits = portolan::load::Limits::DEFAULT;
+    let spec = portolan::load::load(&system, std::path::Path::new("examples/three-tier"), &limits).unwrap();
+    let diagnostics = portolan::diagnostics(&spec.db);
+    let output = portolan_tests::rendered(&spec.db, &diagnostics);
+
+    let marker = "<!-- examples/three-tier without its database flow: portolan check -->\n";
+    let (shown, range) = block_after_marker(&readme, marker).expect("the README shows the check's output");
+    if std::env::var_os("PORTOLAN_BLESS").is_some() {
+        let mut blessed = readme.clone();
+        blessed.replace_range(range, &output);
+        std::fs::write(&path, blessed).unwrap();
+        return;
+    }
+    assert_eq!(shown, output, "the README's sample diagnostic is not what `portolan check` prints; run with PORTOLAN_BLESS=1");
+}

@@ -138,7 +138,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        let spec = self.edit("an opened document", |s| s.open(&doc.uri, doc.version, doc.text)).flatten();
+        let opened = self
+            .edit("an opened document", |s| (s.open(&doc.uri, doc.version, doc.text), std::mem::take(&mut s.messages)));
+        let (spec, messages) = opened.unwrap_or_default();
+        for message in messages {
+            self.client.show_message(MessageType::WARNING, message).await;
+        }
         if let Some(spec) = spec {
             self.publish(spec).await;
         }

@@ -6,23 +6,21 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use portolan::{Database, Durability, SourceFile, stdlib};
+use portolan::load::{self, Limits, OsSystem, System};
+use portolan::{Database, Diagnostic, Durability, SourceFile};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::convert::Lines;
 use crate::stdlib::StdlibDir;
-
-/// The largest `.ptl` file read from disk; larger ones are left out of the spec.
-const MAX_FILE_BYTES: u64 = 16 << 20;
-/// How many `.ptl` files one spec folder may bring in, and how deep they may be.
-const MAX_FOLDER_FILES: usize = 2000;
-const MAX_FOLDER_DEPTH: usize = 8;
 
 /// The files of one spec folder, in one database.
 pub struct Spec {
     /// `None` for a document that is not a file on disk (an unsaved buffer).
     pub root: Option<PathBuf>,
     pub db: Database,
+    /// What the loader reported about the spec's files on disk (each with a location in the
+    /// file it is about); a file's entry goes when an editor opens it and holds its text.
+    pub problems: Arc<Vec<Diagnostic>>,
 }
 
 /// An open document.
@@ -54,6 +52,9 @@ pub struct State {
     stdlib: StdlibDir,
     /// Answers requests about standard-library sources when no spec is open.
     fallback: Database,
+    /// What the loader reported that belongs to no file (a folder too large to be a spec), for
+    /// the server to show once.
+    pub messages: Vec<String>,
 }
 
 /// A read-only view of one spec for one request.
@@ -62,6 +63,8 @@ pub struct Snapshot {
     pub file: SourceFile,
     uris: Arc<HashMap<String, Uri>>,
     stdlib: StdlibDir,
+    /// The loader's diagnostics of the spec's files.
+    pub problems: Arc<Vec<Diagnostic>>,
 }
 
 impl Snapshot {
@@ -84,7 +87,14 @@ impl Snapshot {
 
 impl State {
     pub fn new(stdlib: StdlibDir) -> State {
-        State { specs: Vec::new(), docs: HashMap::new(), uris: Arc::default(), stdlib, fallback: Database::new() }
+        State {
+            specs: Vec::new(),
+            docs: HashMap::new(),
+            uris: Arc::default(),
+            stdlib,
+            fallback: Database::new(),
+            messages: Vec::new(),
+        }
     }
 
     /// Opens a document: finds or creates its spec (loading the spec folder's other files from
@@ -99,16 +109,17 @@ impl State {
             Some(path) => {
                 let index = self.spec_for(path);
                 let root = self.specs[index].root.clone().unwrap_or_default();
-                (index, display_path(path), module_name(&root, path))
+                (index, load::display(path), load::module_name(path.strip_prefix(&root).unwrap_or(path)))
             }
             None => {
-                self.specs.push(Spec { root: None, db: Database::new() });
+                self.specs.push(Spec { root: None, db: Database::new(), problems: Arc::default() });
                 let name = uri.as_str().rsplit('/').next().unwrap_or("main").trim_end_matches(".ptl");
                 let module = if portolan::ide::is_name(name) { name.to_string() } else { "main".to_string() };
                 (self.specs.len() - 1, uri.as_str().to_string(), module)
             }
         };
         self.specs[index].db.set_file(&display, &module, text);
+        self.specs[index].set_problem(&display, None);
         Arc::make_mut(&mut self.uris).insert(display.clone(), uri.clone());
         self.docs.insert(uri.clone(), Doc { version, spec: Some(index), path: display });
         Some(index)
@@ -150,12 +161,14 @@ impl State {
         let doc = self.docs.remove(uri)?;
         let index = doc.spec?;
         let spec = self.specs.get_mut(index)?;
-        match file_path(uri).and_then(|p| read(&p)) {
-            Some(text) => {
-                let module = spec.db.file(&doc.path).map(|f| f.module(&spec.db).clone()).unwrap_or_default();
-                spec.db.set_file_with_durability(&doc.path, &module, text, Durability::MEDIUM);
+        let on_disk = file_path(uri).filter(|p| OsSystem.metadata(p).is_ok_and(|m| m.kind == load::EntryKind::File));
+        match (on_disk, spec.root.clone()) {
+            (Some(path), Some(root)) => {
+                let problem =
+                    load::add_file(&OsSystem, &root, &path, &mut spec.db, &Limits::DEFAULT, Durability::MEDIUM);
+                spec.set_problem(&doc.path, problem);
             }
-            None => spec.db.remove_file(&doc.path),
+            _ => spec.db.remove_file(&doc.path),
         }
         Some(index)
     }
@@ -170,7 +183,7 @@ impl State {
                 match self.stdlib.display_path(&path) {
                     Some(display) => (self.spec_db(None), display),
                     None => {
-                        let display = display_path(&path);
+                        let display = load::display(&path);
                         let spec = self.specs.iter().find(|s| s.db.file(&display).is_some())?;
                         (&spec.db, display)
                     }
@@ -178,7 +191,8 @@ impl State {
             }
         };
         let file = db.file(&path)?;
-        Some(Snapshot { db: db.clone(), file, uris: self.uris.clone(), stdlib: self.stdlib.clone() })
+        let problems = Arc::default();
+        Some(Snapshot { db: db.clone(), file, uris: self.uris.clone(), stdlib: self.stdlib.clone(), problems })
     }
 
     /// A snapshot of every spec (the fallback database when none is open), each with a file
@@ -189,7 +203,8 @@ impl State {
         dbs.into_iter()
             .filter_map(|db| {
                 let file = db.workspace().files(db).first().copied()?;
-                Some(Snapshot { db: db.clone(), file, uris: self.uris.clone(), stdlib: self.stdlib.clone() })
+                let (uris, stdlib, problems) = (self.uris.clone(), self.stdlib.clone(), Arc::default());
+                Some(Snapshot { db: db.clone(), file, uris, stdlib, problems })
             })
             .collect()
     }
@@ -200,7 +215,13 @@ impl State {
         let file = spec.db.workspace().files(&spec.db).first().copied()?;
         let versions =
             self.docs.values().filter(|d| d.spec == Some(index)).map(|d| (d.path.clone(), d.version)).collect();
-        let snapshot = Snapshot { db: spec.db.clone(), file, uris: self.uris.clone(), stdlib: self.stdlib.clone() };
+        let snapshot = Snapshot {
+            db: spec.db.clone(),
+            file,
+            uris: self.uris.clone(),
+            stdlib: self.stdlib.clone(),
+            problems: spec.problems.clone(),
+        };
         Some((snapshot, versions))
     }
 
@@ -219,19 +240,34 @@ impl State {
         if let Some((_, index)) = found {
             return index;
         }
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // The spec `portolan check` would load for the file's folder, read by the same loader, with
+        // the open documents' texts in place of what is on disk.
+        let documents = self
+            .docs
+            .iter()
+            .filter_map(|(uri, doc)| {
+                let spec = self.specs.get(doc.spec?)?;
+                Some((file_path(uri)?, spec.db.file(&doc.path)?.text(&spec.db).clone()))
+            })
+            .collect();
+        let system = load::Overlay::new(&OsSystem, documents);
+        let root = load::spec_root(&system, path);
         let mut db = Database::new();
-        for file in folder_files(&root) {
-            if let Some(text) = read(&file) {
-                // Files nobody is editing change rarely: a keystroke in an open document then
-                // re-validates only what depends on low-durability inputs.
-                db.set_file_with_durability(&display_path(&file), &module_name(&root, &file), text, Durability::MEDIUM);
-                if let Some(uri) = Uri::from_file_path(&file) {
-                    Arc::make_mut(&mut self.uris).entry(display_path(&file)).or_insert(uri);
-                }
+        // Files nobody is editing change rarely: a keystroke in an open document then
+        // re-validates only what depends on low-durability inputs.
+        let (diagnostics, files) = load::load_folder(&system, &root, &mut db, &Limits::DEFAULT, Durability::MEDIUM);
+        for file in files {
+            if let Some(uri) = Uri::from_file_path(&file) {
+                Arc::make_mut(&mut self.uris).entry(load::display(&file)).or_insert(uri);
             }
         }
-        self.specs.push(Spec { root: Some(root), db });
+        let (placed, unplaced): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            diagnostics.into_iter().partition(|d| d.location().is_some());
+        for diagnostic in unplaced {
+            let help = diagnostic.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+            self.messages.push(format!("{}: {}{help}", diagnostic.code, diagnostic.message));
+        }
+        self.specs.push(Spec { root: Some(root), db, problems: Arc::new(placed) });
         self.specs.len() - 1
     }
 }
@@ -244,36 +280,11 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
-fn display_path(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-/// `zones/dmz.ptl` under the root is module `zones.dmz`.
-fn module_name(root: &Path, file: &Path) -> String {
-    let relative = file.strip_prefix(root).unwrap_or(file);
-    let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    stdlib::module_name(&parts.join("/"))
-}
-
-/// The `.ptl` files under a spec folder, skipping hidden and build folders.
-fn folder_files(root: &Path) -> Vec<PathBuf> {
-    let skip = |name: &str| name.starts_with('.') || name == "target" || name == "node_modules";
-    walkdir::WalkDir::new(root)
-        .max_depth(MAX_FOLDER_DEPTH)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !skip(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "ptl"))
-        .take(MAX_FOLDER_FILES)
-        .map(walkdir::DirEntry::into_path)
-        .collect()
-}
-
-/// A file's text, if it is UTF-8 and not too large.
-fn read(path: &Path) -> Option<String> {
-    if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
-        return None;
+impl Spec {
+    /// Replaces the loader's diagnostic of one file.
+    fn set_problem(&mut self, path: &str, problem: Option<Diagnostic>) {
+        let problems = Arc::make_mut(&mut self.problems);
+        problems.retain(|d| d.location().is_none_or(|l| l.file.path(&self.db) != path));
+        problems.extend(problem);
     }
-    String::from_utf8(std::fs::read(path).ok()?).ok()
 }

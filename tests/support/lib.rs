@@ -21,7 +21,7 @@ pub fn split_files(text: &str) -> Vec<(String, String)> {
 
 /// The module a relative path names: `zones/dmz.ptl` is `zones.dmz`.
 pub fn module_of(path: &str) -> String {
-    path.trim_end_matches(".ptl").replace('/', ".")
+    portolan::load::module_of(path)
 }
 
 /// A database holding these files.
@@ -38,26 +38,21 @@ pub fn spec(text: &str) -> Database {
     database(&split_files(text))
 }
 
-/// Every `.ptl` file under a folder, paths relative to it, sorted.
-pub fn read_folder(dir: &Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    collect(dir, dir, &mut files);
-    files.sort();
-    files
+/// The spec in a folder, loaded as `portolan check` loads it, each file shown by its path inside
+/// the folder (`zones/dmz.ptl`).
+pub fn load_folder(dir: &Path) -> portolan::load::Spec {
+    let system = portolan::load::Rooted::new(&portolan::load::OsSystem, dir);
+    match portolan::load::load(&system, Path::new("."), &portolan::load::Limits::DEFAULT) {
+        Ok(spec) => spec,
+        Err(error) => panic!("cannot load `{}`: {error}", dir.display()),
+    }
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "ptl") {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            out.push((relative, text));
-        }
-    }
+/// Every `.ptl` file under a folder, paths relative to it, as the loader finds them.
+pub fn read_folder(dir: &Path) -> Vec<(String, String)> {
+    let spec = load_folder(dir);
+    assert!(spec.problems.is_empty(), "`{}` could not be read whole", dir.display());
+    spec.db.user_files().iter().map(|f| (f.path(&spec.db).clone(), f.text(&spec.db).clone())).collect()
 }
 
 /// The diagnostics of a spec, rendered for people without colour, with the summary line.

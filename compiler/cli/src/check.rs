@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 use miette::Result;
+use portolan::load::Spec;
 use portolan::{Database, Diagnostic, Severity, render};
 
-use crate::load::{Spec, load};
+use crate::load::load;
 use crate::{ColorChoice, Deny, Format};
 
 #[derive(Args)]

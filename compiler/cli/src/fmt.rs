@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use miette::Result;
+use portolan::Database;
+use portolan::load::{self, Limits, LoadProblem, OsSystem};
 
 use crate::EXIT_USAGE;
 
@@ -23,9 +25,6 @@ pub struct FmtArgs {
     pub stdin: bool,
 }
 
-/// Folders not searched for `.ptl` files: build outputs and dependencies.
-const SKIPPED_FOLDERS: [&str; 2] = ["target", "node_modules"];
-
 pub fn run(args: &FmtArgs) -> Result<ExitCode> {
     if args.stdin {
         return Ok(stdin(args.check));
@@ -37,16 +36,13 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode> {
         match format_file(&file, args.check) {
             Ok(true) => unformatted.push(file),
             Ok(false) => {}
-            Err(message) => {
-                eprintln!("error: {message}");
-                failed = true;
-            }
+            Err(()) => failed = true,
         }
     }
     if args.check {
         let mut stdout = std::io::stdout().lock();
         for file in &unformatted {
-            let _ = writeln!(stdout, "{}", crate::load::display(file));
+            let _ = writeln!(stdout, "{}", load::display(file));
         }
     }
     Ok(if failed {
@@ -82,8 +78,9 @@ fn stdin(check: bool) -> ExitCode {
     }
 }
 
-/// The files to format: named files as they are, and the `.ptl` files under named folders, in
-/// order, skipping hidden folders, `target` and `node_modules`.
+/// The files to format: named files as they are, and the `.ptl` files under named folders as
+/// the loader finds them (the same skip rules and limits as `portolan check`). What the loader
+/// leaves out is reported, and makes the command fail.
 fn files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
@@ -91,41 +88,46 @@ fn files(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
             files.push(path.clone());
             continue;
         }
-        let walk = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0
-                || !entry.file_type().is_dir()
-                || !(name.starts_with('.') || SKIPPED_FOLDERS.contains(&name.as_ref()))
-        });
-        for entry in walk {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "ptl") => {
-                    files.push(entry.into_path());
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    eprintln!("error: cannot list `{}`: {err}", path.display());
-                    *failed = true;
-                }
-            }
-        }
+        let found = load::walk(&OsSystem, path, &Limits::DEFAULT);
+        report(&found.problems);
+        *failed |= !found.problems.is_empty();
+        files.extend(found.files);
     }
     files
 }
 
+/// Prints what the loader reported, as `portolan check` prints it.
+fn report(problems: &[LoadProblem]) {
+    if problems.is_empty() {
+        return;
+    }
+    let db = Database::new();
+    let diagnostics: Vec<_> = problems.iter().map(|p| portolan::check::not_loaded::diagnostic(&db, p)).collect();
+    eprint!("{}", portolan::render::human(&db, &diagnostics, false));
+}
+
 /// Formats one file; true when it was not formatted (and, without `check`, has been rewritten).
-fn format_file(path: &Path, check: bool) -> Result<bool, String> {
-    let bytes = std::fs::read(path).map_err(|err| format!("cannot read `{}`: {err}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let offset = err.utf8_error().valid_up_to();
-        format!("`{}` is not UTF-8 text (invalid byte at offset {offset})", path.display())
-    })?;
+/// A file the loader cannot read whole (too large, unreadable, not UTF-8) is reported, not
+/// formatted.
+fn format_file(path: &Path, check: bool) -> Result<bool, ()> {
+    if let Err(err) = std::fs::metadata(path) {
+        eprintln!("error: cannot read `{}`: {err}", load::display(path));
+        return Err(());
+    }
+    let read = load::read_file(&OsSystem, path, &Limits::DEFAULT);
+    if let Some(problem) = read.problem {
+        report(&[problem]);
+        eprintln!("`{}` was not formatted", load::display(path));
+        return Err(());
+    }
+    let text = read.text;
     let formatted = portolan::fmt::format(&text);
     if formatted == text {
         return Ok(false);
     }
-    if !check {
-        write_atomically(path, &formatted).map_err(|err| format!("cannot write `{}`: {err}", path.display()))?;
+    if !check && let Err(err) = write_atomically(path, &formatted) {
+        eprintln!("error: cannot write `{}`: {err}", path.display());
+        return Err(());
     }
     Ok(true)
 }

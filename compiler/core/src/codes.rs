@@ -57,6 +57,7 @@ macro_rules! codes {
 
 codes! {
     SyntaxError = "P001", "syntax-error", Error, "the text does not follow the grammar";
+    NotLoaded = "P002", "not-loaded", Error, "a file or folder left out of the spec: too large, unreadable, too deep, or too many";
     UnresolvedName = "P101", "unresolved-name", Error, "a name that nothing in scope declares";
     DuplicateDefinition = "P102", "duplicate-definition", Error, "two declarations of one name in one scope";
     ImportCycle = "P103", "import-cycle", Error, "modules that use each other in a cycle";
@@ -89,6 +90,12 @@ codes! {
 }
 
 impl Code {
+    /// True for a code that the loader reports: its cause is a file or folder on disk, not the
+    /// text of a spec, so its explanation shows a command and its output rather than a spec.
+    pub fn is_about_files(self) -> bool {
+        matches!(self, Code::NotLoaded)
+    }
+
     /// Finds a code by its identifier (`P201`, any case) or its name (`unmatched-output`).
     pub fn parse(text: &str) -> Option<Code> {
         let text = text.trim();

@@ -12,6 +12,7 @@ pub mod export;
 pub mod fmt;
 pub mod ide;
 pub mod items;
+pub mod load;
 pub mod model;
 pub mod net;
 pub mod ports;

@@ -54,7 +54,9 @@ pub fn spec_diagnostics(
     let mut out = Vec::new();
     for &file in analysis::user_files(db) {
         let Some(uri) = snapshot.uri(file) else { continue };
-        let diagnostics = analysis::file_diagnostics(db, file).iter().filter_map(|d| to_lsp(snapshot, d)).collect();
+        let loaded = snapshot.problems.iter().filter(|d| d.location().is_some_and(|l| l.file == file));
+        let diagnostics =
+            loaded.chain(analysis::file_diagnostics(db, file)).filter_map(|d| to_lsp(snapshot, d)).collect();
         out.push((uri, versions.get(file.path(db)).copied(), diagnostics));
     }
     out

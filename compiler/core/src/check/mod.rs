@@ -17,6 +17,7 @@ pub mod local_flow;
 pub mod missing_port;
 pub mod no_address;
 pub mod node_zone;
+pub mod not_loaded;
 pub mod param_type;
 pub mod policy_violation;
 pub mod port_conflict;
