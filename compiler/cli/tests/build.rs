@@ -114,6 +114,30 @@ fn check_writes_nothing_and_shows_a_diff_when_stale() {
     assert_eq!(tree(&dir.path().join("out")), before, "--check wrote something");
 }
 
+/// Found by a user: a valid node or zone name of 300 characters failed the build with "File
+/// name too long" and left files behind. Long names get short file names.
+#[test]
+fn long_node_and_zone_names_build() {
+    let dir = tempfile::tempdir().unwrap();
+    for length in [300, 1 << 20] {
+        let (node, zone) = ("n".repeat(length), "z".repeat(length));
+        let spec = format!(
+            "component S {{ listen web: https }}\ncomponent C {{ connect web: https }}\n\
+             zone {zone} {{ cidr 10.0.0.0/8  node {node}: S {{ address 10.0.0.1 }}  node c: C {{ address 10.0.0.2 }} }}\n\
+             flow c.web -> {node}.web\n"
+        );
+        std::fs::write(dir.path().join("site.ptl"), spec).unwrap();
+        let out = format!("out-{length}");
+        let run = portolan(&["build", "site.ptl", "--emit", ALL, "--out", &out], dir.path());
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+        let files = tree(&dir.path().join(&out));
+        let longest = files.keys().filter_map(|p| p.file_name()).map(|n| n.len()).max().unwrap();
+        assert!(longest <= 110, "a file name of {longest} bytes");
+        let hosts: Vec<_> = files.iter().filter(|(p, bytes)| p.starts_with("nftables/") && bytes.is_some()).collect();
+        assert_eq!(hosts.len(), 2, "one file per host");
+    }
+}
+
 #[test]
 fn an_unknown_target_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
