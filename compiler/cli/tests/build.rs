@@ -277,6 +277,21 @@ fn stale_files_of_earlier_builds_are_removed_and_others_kept() {
 }
 
 #[test]
+fn help_describes_format_and_color_with_their_values() {
+    for command in ["build", "check"] {
+        let help = portolan(&[command, "-h"], Path::new("."));
+        let help = String::from_utf8_lossy(&help.stdout);
+        let line = |flag: &str| help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap_or("").to_string();
+        let format = line("--format");
+        assert!(format.contains("How diagnostics are printed: human"), "{command}: {format}");
+        assert!(format.contains("json") && format.contains("sarif"), "{command}: {format}");
+        let color = line("--color");
+        assert!(color.contains("When human output is coloured: auto"), "{command}: {color}");
+        assert!(color.contains("always or never"), "{command}: {color}");
+    }
+}
+
+#[test]
 fn an_unknown_target_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let run = portolan(&["build", &example("three-tier"), "--emit", "json,pdf", "--out", "out"], dir.path());
