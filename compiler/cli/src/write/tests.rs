@@ -19,19 +19,24 @@ use super::manifest;
 use super::plan::{Write, plan};
 use super::transaction::{Fs, RealFs, apply};
 
-/// A file system whose `fail_at`-th call fails with `error`; with `no_links`, it has no hard
-/// links (as FAT has not).
+/// A file system whose `fail_at`-th call (and `also_at`-th) fails with `error`; with
+/// `no_links`, it has no hard links (as FAT has not).
 struct Faulty {
     fail_at: usize,
+    also_at: usize,
     calls: Cell<usize>,
     error: Injected,
     no_links: bool,
 }
 
 impl Faulty {
+    fn new(fail_at: usize, error: Injected, no_links: bool) -> Faulty {
+        Faulty { fail_at, also_at: 0, calls: Cell::new(0), error, no_links }
+    }
+
     fn call(&self) -> io::Result<()> {
         self.calls.set(self.calls.get() + 1);
-        if self.calls.get() == self.fail_at { Err((self.error)()) } else { Ok(()) }
+        if [self.fail_at, self.also_at].contains(&self.calls.get()) { Err((self.error)()) } else { Ok(()) }
     }
 }
 
@@ -205,7 +210,7 @@ fn fail_at_every_step(no_links: bool) {
             earlier_build(dir.path());
             let before = tree(dir.path());
             let plan = plan(dir.path(), &outputs, &targets).unwrap();
-            let fs = Faulty { fail_at, calls: Cell::new(0), error: *error, no_links };
+            let fs = Faulty::new(fail_at, *error, no_links);
             match apply(&plan, &fs) {
                 Err(report) => {
                     failures += 1;
@@ -243,6 +248,25 @@ fn a_failure_at_any_call_leaves_the_folder_as_it_was() {
 #[test]
 fn without_hard_links_too() {
     fail_at_every_step(true);
+}
+
+#[test]
+fn an_undo_that_fails_too_is_reported_file_by_file() {
+    let dir = tempfile::tempdir().unwrap();
+    earlier_build(dir.path());
+    let (outputs, targets) = outputs();
+    let plan = plan(dir.path(), &outputs, &targets).unwrap();
+    // Call 8 renames `nftables/new.nft` into place and fails; call 9, the first undo, removes
+    // `new/sub/diagram.dot`, placed before it, and fails too: it and its folders stay.
+    let fs = Faulty { also_at: 9, ..Faulty::new(8, ERRORS[1].1, false) };
+    let report = apply(&plan, &fs).unwrap_err().to_string();
+    assert!(report.contains("cannot write") && report.contains("is not as it was"), "{report}");
+    assert!(report.contains("cannot remove `") && report.contains("diagram.dot`: permission denied"), "{report}");
+    assert!(report.contains("cannot remove the folder"), "{report}");
+    // Every other step is still undone: no temporary file is left, the old files are back.
+    let after = tree(dir.path());
+    assert!(!after.keys().any(|p| p.starts_with_backup()), "{:?}", after.keys());
+    assert_eq!(after[Path::new("ports.md")].1.as_deref(), Some(&b"old ports.md\n"[..]));
 }
 
 #[test]
