@@ -79,10 +79,11 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
         outputs.extend(files.into_iter().map(|file| (target, file)));
     }
     outputs.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    let plan = write::plan(&args.out, &outputs, &targets)?;
+    let count = outputs.len();
+    let plan = write::plan(&args.out, outputs, &targets)?;
     if args.check {
         if plan.is_empty() {
-            eprintln!("{} file(s) in `{}` are up to date", outputs.len(), args.out.display());
+            eprintln!("{count} file(s) in `{}` are up to date", args.out.display());
             return Ok(ExitCode::SUCCESS);
         }
         let mut stdout = std::io::stdout().lock();
@@ -101,6 +102,6 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     };
     eprintln!("wrote {} file(s) to `{}` ({} unchanged){removed}", done.written, args.out.display(), plan.unchanged);
     // As in `check`: the process ends here, and the operating system reclaims the memory at once.
-    std::mem::forget((spec, export, outputs, plan));
+    std::mem::forget((spec, export, plan));
     Ok(ExitCode::SUCCESS)
 }

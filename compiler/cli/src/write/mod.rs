@@ -20,7 +20,7 @@ pub use transaction::Done;
 
 /// What writing `outputs` (each with its target; `targets`: every target built) into `out`
 /// would change. Reads `out`, writes nothing.
-pub fn plan(out: &Path, outputs: &[(Target, Output)], targets: &[Target]) -> Result<Plan> {
+pub fn plan(out: &Path, outputs: Vec<(Target, Output)>, targets: &[Target]) -> Result<Plan> {
     plan::plan(out, outputs, targets)
 }
 

@@ -62,21 +62,18 @@ impl Plan {
 
 /// The plan for writing `outputs` (each with the target that made it; `targets` are all the
 /// targets built, even one that wrote nothing) into `out`.
-pub fn plan(out: &Path, outputs: &[(Target, Output)], targets: &[Target]) -> Result<Plan> {
+pub fn plan(out: &Path, outputs: Vec<(Target, Output)>, targets: &[Target]) -> Result<Plan> {
     let manifest_path = out.join(manifest::FILE);
-    let (old_manifest, old_manifest_bytes) = match read(&manifest_path)? {
-        Some((bytes, _)) => {
-            let text = String::from_utf8_lossy(&bytes);
-            let manifest = Manifest::parse(&text).map_err(|why| {
-                miette!(
-                    help = "delete it to start over: the next build then removes no file of an earlier one",
-                    "`{}` is not a manifest `portolan build` wrote: {why}",
-                    manifest_path.display()
-                )
-            })?;
-            (manifest, Some(bytes))
-        }
-        None => (Manifest::default(), None),
+    let old_manifest_file = read(&manifest_path)?;
+    let old_manifest = match &old_manifest_file {
+        Some((bytes, _)) => Manifest::parse(&String::from_utf8_lossy(bytes)).map_err(|why| {
+            miette!(
+                help = "delete it to start over: the next build then removes no file of an earlier one",
+                "`{}` is not a manifest `portolan build` wrote: {why}",
+                manifest_path.display()
+            )
+        })?,
+        None => Manifest::default(),
     };
     let built: BTreeSet<&str> = targets.iter().map(|t| t.name()).collect();
     let mut manifest = Manifest::default();
@@ -92,13 +89,12 @@ pub fn plan(out: &Path, outputs: &[(Target, Output)], targets: &[Target]) -> Res
         let path = output.path.to_string_lossy().replace('\\', "/");
         manifest::check_path(&path).map_err(|why| miette!("cannot write `{path}`: {why}"))?;
         let destination = out.join(&path);
-        let bytes = output.text.as_bytes();
         let old = read(&destination)?;
-        if old.as_ref().is_some_and(|(old, _)| old == bytes) {
+        if old.as_ref().is_some_and(|(old, _)| *old == output.text.as_bytes()) {
             unchanged += 1;
         } else {
             let old = old.map(|(bytes, permissions)| Old { bytes, permissions });
-            writes.push(Write { path: path.clone(), bytes: bytes.to_vec(), old, manifest: false });
+            writes.push(Write { path: path.clone(), bytes: output.text.into_bytes(), old, manifest: false });
         }
         manifest.files.insert(path, target.name().to_string());
     }
@@ -122,8 +118,8 @@ pub fn plan(out: &Path, outputs: &[(Target, Output)], targets: &[Target]) -> Res
         manifest.folders.remove(folder);
     }
     let text = manifest.render();
-    if old_manifest_bytes.as_deref() != Some(text.as_bytes()) {
-        let old = read(&manifest_path)?.map(|(bytes, permissions)| Old { bytes, permissions });
+    if old_manifest_file.as_ref().is_none_or(|(bytes, _)| *bytes != text.as_bytes()) {
+        let old = old_manifest_file.map(|(bytes, permissions)| Old { bytes, permissions });
         writes.push(Write { path: manifest::FILE.to_string(), bytes: text.into_bytes(), old, manifest: true });
     }
     Ok(Plan { out: out.to_path_buf(), writes, stale, empty_folders, new_folders, unchanged })

@@ -163,7 +163,7 @@ fn a_build_replaces_adds_and_removes_what_it_owns_and_nothing_else() {
     let out = dir.path().join("out");
     earlier_build(&out);
     let (outputs, targets) = outputs();
-    let first = plan(&out, &outputs, &targets).unwrap();
+    let first = plan(&out, outputs.clone(), &targets).unwrap();
     assert_eq!(first.unchanged, 1);
     let done = apply(&first, &RealFs).unwrap();
     assert_eq!((done.written, done.removed, done.warnings.len()), (3, 2, 0));
@@ -192,7 +192,7 @@ fn a_build_replaces_adds_and_removes_what_it_owns_and_nothing_else() {
     assert_eq!(files, ["model.json", "new/sub/diagram.dot", "nftables/keep.nft", "nftables/new.nft", "ports.md"]);
     let folders: Vec<&str> = manifest.folders.iter().map(String::as_str).collect();
     assert_eq!(folders, ["new", "new/sub", "nftables"]);
-    assert!(plan(&out, &outputs, &targets).unwrap().is_empty(), "a second build changes nothing");
+    assert!(plan(&out, outputs, &targets).unwrap().is_empty(), "a second build changes nothing");
 }
 
 /// Runs the build with a failure at each call in turn until one runs through: every failed
@@ -201,7 +201,7 @@ fn fail_at_every_step(no_links: bool) {
     let reference = tempfile::tempdir().unwrap();
     earlier_build(reference.path());
     let (outputs, targets) = outputs();
-    apply(&plan(reference.path(), &outputs, &targets).unwrap(), &RealFs).unwrap();
+    apply(&plan(reference.path(), outputs.clone(), &targets).unwrap(), &RealFs).unwrap();
     let expected = tree(reference.path());
     for (what, error) in ERRORS {
         let mut failures = 0;
@@ -209,7 +209,7 @@ fn fail_at_every_step(no_links: bool) {
             let dir = tempfile::tempdir().unwrap();
             earlier_build(dir.path());
             let before = tree(dir.path());
-            let plan = plan(dir.path(), &outputs, &targets).unwrap();
+            let plan = plan(dir.path(), outputs.clone(), &targets).unwrap();
             let fs = Faulty::new(fail_at, *error, no_links);
             match apply(&plan, &fs) {
                 Err(report) => {
@@ -255,7 +255,7 @@ fn an_undo_that_fails_too_is_reported_file_by_file() {
     let dir = tempfile::tempdir().unwrap();
     earlier_build(dir.path());
     let (outputs, targets) = outputs();
-    let plan = plan(dir.path(), &outputs, &targets).unwrap();
+    let plan = plan(dir.path(), outputs.clone(), &targets).unwrap();
     // Call 8 renames `nftables/new.nft` into place and fails; call 9, the first undo, removes
     // `new/sub/diagram.dot`, placed before it, and fails too: it and its folders stay.
     let fs = Faulty { also_at: 9, ..Faulty::new(8, ERRORS[1].1, false) };
@@ -276,7 +276,7 @@ fn a_name_the_file_system_refuses_after_files_were_replaced_undoes_them() {
     earlier_build(out);
     let before = tree(out);
     let (outputs, targets) = outputs();
-    let mut plan = plan(out, &outputs, &targets).unwrap();
+    let mut plan = plan(out, outputs.clone(), &targets).unwrap();
     // After `ports.md`, which is replaced first: the rename to this name fails. (Planning
     // refuses such a name already: this is a file system that refuses it only when written.)
     let long = format!("{}.md", "z".repeat(300));
@@ -292,7 +292,7 @@ fn a_folder_that_appears_where_a_file_goes_undoes_the_build() {
     let out = dir.path();
     earlier_build(out);
     let (outputs, targets) = outputs();
-    let plan = plan(out, &outputs, &targets).unwrap();
+    let plan = plan(out, outputs.clone(), &targets).unwrap();
     // After planning: the last file, `ports.md`, has a folder in its place.
     std::fs::remove_file(out.join("ports.md")).unwrap();
     std::fs::create_dir(out.join("ports.md")).unwrap();
@@ -307,7 +307,7 @@ fn a_name_too_long_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let (mut outputs, targets) = outputs();
     outputs.push((Target::Markdown, Output { path: "z".repeat(300).into(), text: "x\n".into() }));
-    let error = plan(dir.path(), &outputs, &targets).unwrap_err().to_string();
+    let error = plan(dir.path(), outputs.clone(), &targets).unwrap_err().to_string();
     assert!(error.contains("the file system refuses the name"), "{error}");
 }
 
@@ -316,7 +316,7 @@ fn a_folder_in_the_way_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("ports.md")).unwrap();
     let (outputs, targets) = outputs();
-    let error = plan(dir.path(), &outputs, &targets).unwrap_err().to_string();
+    let error = plan(dir.path(), outputs.clone(), &targets).unwrap_err().to_string();
     assert!(error.contains("a folder is in the way"), "{error}");
 }
 
@@ -327,7 +327,7 @@ fn a_manifest_that_names_a_path_outside_the_folder_stops_the_build() {
     let out = dir.path().join("out");
     put(&out, manifest::FILE, "portolan-manifest 1\nfile markdown ../x\n", 0o644);
     let (outputs, targets) = outputs();
-    let error = format!("{:?}", plan(&out, &outputs, &targets).unwrap_err());
+    let error = format!("{:?}", plan(&out, outputs.clone(), &targets).unwrap_err());
     assert!(error.contains("is not a manifest"), "{error}");
     assert!(dir.path().join("x").exists());
 }
