@@ -155,6 +155,51 @@ fn a_hop_between_internet_nodes_is_named_in_every_rule_output() {
     assert!(emit(&model, Target::Nftables).is_err(), "a hop no rule file names was dropped");
 }
 
+/// Found by a user: a node named with 300 characters made `portolan build` fail with "File
+/// name too long". Long names give short, safe file names, and identifiers within each
+/// target's limits, unique and the same from build to build (the real tools' verdict is in
+/// `validate.rs`).
+#[test]
+fn long_names_give_short_file_names_and_identifiers_within_limits() {
+    let files = support::split_files(&support::long_names());
+    let outputs = support::build(&files).unwrap_or_else(|e| panic!("the spec does not build:\n{e}"));
+    assert_eq!(outputs, support::build(&files).unwrap(), "two builds differ");
+    let mut seen = std::collections::BTreeSet::new();
+    for output in &outputs {
+        let path = output.path.to_string_lossy();
+        let name = output.path.file_name().unwrap().to_string_lossy();
+        assert!(name.len() <= 100 + ".ip6tables".len(), "a long file name: {path}");
+        assert!(seen.insert(path.to_lowercase()), "two files named {path} but for case");
+        let lines = output.text.lines();
+        match target_of(output) {
+            "nftables" => {
+                for set in output.text.split('@').skip(1).map(|s| s.split(' ').next().unwrap()) {
+                    assert!(set.len() <= 255, "{path}: a set name of {} bytes", set.len());
+                }
+            }
+            "iptables" => {
+                let longest = lines.map(str::len).max().unwrap_or(0);
+                assert!(longest < 10 * 1024, "{path}: a line of {longest} bytes, longer than iptables-restore reads");
+            }
+            "aerleon" if path.starts_with("aerleon/def/") => {
+                for token in lines.filter(|l| l.starts_with("  ") && !l.starts_with("   ")) {
+                    assert!(token.trim().len() <= 32, "{path}: a token longer than 31 characters: {token}");
+                }
+            }
+            "dot" => {
+                for quoted in output.text.split('"').skip(1).step_by(2) {
+                    assert!(quoted.len() < 16 * 1024, "{path}: a string longer than Graphviz reads");
+                }
+            }
+            _ => {}
+        }
+    }
+    let nft: Vec<_> = outputs.iter().filter(|o| target_of(o) == "nftables").collect();
+    assert_eq!(nft.len(), 3, "one file per host");
+    let long = format!("nftables/{}-", "n".repeat(83));
+    assert!(nft.iter().any(|o| o.path.to_string_lossy().starts_with(&long)), "the file name starts like the name");
+}
+
 /// The hostile spec's files.
 fn hostile(outputs: &[Output], path: &str) -> String {
     outputs.iter().find(|o| o.path == Path::new(path)).map(|o| o.text.clone()).unwrap()

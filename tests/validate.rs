@@ -1,7 +1,8 @@
-//! The real tools accept what `portolan build` writes for every example and for a spec of
-//! hostile strings: `nft -c -f` (inside `unshare -n`), `iptables-restore --test`,
-//! `ip6tables-restore --test`, `dot -Tsvg`, and Aerleon's `aclgen` (whose nftables output
-//! `nft -c -f` must accept too). A missing tool skips with a reason, and fails on CI.
+//! The real tools accept what `portolan build` writes for every example, for a spec of
+//! hostile strings and for one of very long names: `nft -c -f` (inside `unshare -n`),
+//! `iptables-restore --test`, `ip6tables-restore --test`, `dot -Tsvg`, and Aerleon's `aclgen`
+//! (whose nftables output `nft -c -f` must accept too). A missing tool skips with a reason, and
+//! fails on CI.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
@@ -17,6 +18,7 @@ fn specs() -> Vec<(String, Vec<(String, String)>)> {
         .map(|dir| (dir.file_name().unwrap().to_string_lossy().into_owned(), support::read_folder(dir)))
         .collect();
     out.push(("hostile".into(), support::split_files(support::HOSTILE)));
+    out.push(("long-names".into(), support::split_files(&support::long_names())));
     out
 }
 

@@ -196,6 +196,22 @@ flow users.web -> web.web "Route 1: \"quoted\" ; } \n -A INPUT -j ACCEPT # </scr
 flow web.db -> sql.tds "Route 2: end\" ; flush ruleset ; é 中 🚀 \\"
 "#;
 
+/// A spec whose node and zone names are long: 300 characters, and 100 000. Names are
+/// identifiers of any length; each target must still get valid files with safe file names.
+pub fn long_names() -> String {
+    let (node, zone) = ("n".repeat(300), "z".repeat(300));
+    let (huge_node, huge_zone) = ("N".repeat(100_000), "Z".repeat(100_000));
+    format!(
+        "component S {{ listen web: https  connect up: https optional }}\n\
+         component C {{ connect web: https }}\n\
+         zone {zone} {{\n    cidr 10.0.0.0/8, 2001:db8::/32\n    node {node}: S {{ address 10.0.0.1, 2001:db8::1 }}\n    node c: C {{ address 10.0.0.2 }}\n}}\n\
+         zone {huge_zone} {{\n    cidr 10.1.0.0/16\n    node {huge_node}: S\n}}\n\
+         flow c.web -> {node}.web \"to the long one\"\n\
+         flow c.web -> {huge_node}.web\n\
+         flow {node}.up -> {huge_node}.web\n"
+    )
+}
+
 /// Every comment and doc comment of a text, trailing whitespace removed, found without the
 /// formatter's own lexer: `//` outside a string, to the end of the line.
 pub fn comments_of(text: &str) -> Vec<String> {

@@ -1,5 +1,6 @@
 //! `portolan build`: checks a spec, refuses to emit when it has errors, then writes each
-//! target's files atomically (all generated first, then staged, then renamed), or with
+//! target's files as one transaction (`write/`: all generated first, then staged, then
+//! renamed, stale files of earlier builds removed, or nothing changed at all), or with
 //! `--check` compares them with what is in the output folder and prints a unified diff.
 
 use std::io::Write;
@@ -13,7 +14,7 @@ use portolan::emit::{Output, Target, emit};
 use crate::Format;
 use crate::check::ReportArgs;
 use crate::load::load;
-use crate::write::{diff, write_all};
+use crate::write;
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -72,27 +73,35 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
 
-    let mut outputs: Vec<Output> = Vec::new();
+    let mut outputs: Vec<(Target, Output)> = Vec::new();
     for &target in &targets {
         let files = emit(&export.model, target).map_err(|e| miette!("cannot build `{}`: {e}", target.name()))?;
-        outputs.extend(files);
+        outputs.extend(files.into_iter().map(|file| (target, file)));
     }
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    outputs.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    let count = outputs.len();
+    let plan = write::plan(&args.out, outputs, &targets)?;
     if args.check {
-        let diffs = diff(&args.out, &outputs)?;
-        if diffs.is_empty() {
-            eprintln!("{} file(s) in `{}` are up to date", outputs.len(), args.out.display());
+        if plan.is_empty() {
+            eprintln!("{count} file(s) in `{}` are up to date", args.out.display());
             return Ok(ExitCode::SUCCESS);
         }
         let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(diffs.as_bytes());
+        let _ = stdout.write_all(write::diff(&plan).as_bytes());
         let _ = stdout.flush();
         eprintln!("`{}` is out of date: run `portolan build` without `--check`", args.out.display());
         return Ok(ExitCode::from(1));
     }
-    let written = write_all(&args.out, &outputs)?;
-    eprintln!("wrote {written} file(s) to `{}` ({} unchanged)", args.out.display(), outputs.len() - written);
+    let done = write::write(&plan)?;
+    for warning in &done.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let removed = match done.removed {
+        0 => String::new(),
+        n => format!(", removed {n} stale file(s) an earlier build wrote"),
+    };
+    eprintln!("wrote {} file(s) to `{}` ({} unchanged){removed}", done.written, args.out.display(), plan.unchanged);
     // As in `check`: the process ends here, and the operating system reclaims the memory at once.
-    std::mem::forget((spec, export, outputs));
+    std::mem::forget((spec, export, plan));
     Ok(ExitCode::SUCCESS)
 }

@@ -23,11 +23,13 @@ pub struct CheckArgs {
 /// How diagnostics are printed and which fail the command: shared by `check` and `build`.
 #[derive(Args)]
 pub struct ReportArgs {
+    /// How diagnostics are printed: human (text with source snippets), json or sarif (on stdout).
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Fail on warnings too (`check` exits 1, `build` writes nothing).
     #[arg(long, value_enum)]
     pub deny: Vec<Deny>,
+    /// When human output is coloured: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 }

@@ -48,8 +48,11 @@ pub enum Format {
 /// When to colour human output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// On a terminal, unless the NO_COLOR environment variable is set.
     Auto,
+    /// Always, even when piped.
     Always,
+    /// Never.
     Never,
 }
 

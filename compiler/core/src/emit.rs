@@ -4,6 +4,7 @@
 
 mod aerleon;
 mod dot;
+mod file_name;
 mod html;
 mod ident;
 mod iptables;

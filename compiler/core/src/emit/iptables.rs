@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::export::Model;
 use crate::ports::PortRange;
 
-use super::rules::{self, Direction, Host, Rule, one_line};
+use super::rules::{self, Direction, Host, Rule, comment_lines, one_line};
 use super::{EmitError, Output};
 
 /// The longest comment the comment match stores, in bytes.
@@ -24,7 +24,7 @@ enum Family {
 pub fn emit(model: &Model) -> Result<Vec<Output>, EmitError> {
     let hosts = rules::plan(model)?;
     Ok(rules::per_host(&hosts, |host| {
-        let name = &host.node.name;
+        let name = &host.file;
         let mut out = vec![Output::new(format!("iptables/{name}.iptables"), host_file(host, Family::V4))];
         if host.uses_ipv6() {
             out.push(Output::new(format!("iptables/{name}.ip6tables"), host_file(host, Family::V6)));
@@ -74,16 +74,11 @@ fn host_file(host: &Host<'_>, family: Family) -> String {
         for (_, rule) in host.rules().filter(|(d, _)| *d == direction) {
             let lines = rule_lines(rule, chain, direction, family);
             if lines.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "# (no {} address of `{}`) {}",
-                    family_name(family),
-                    rule.peer.name,
-                    one_line(&rule.describe(direction))
-                );
+                let missing = format!("(no {} address of `{}`)", family_name(family), rule.peer.name);
+                out.push_str(&comment_lines("#", &format!("{missing} {}", rule.describe(direction))));
                 continue;
             }
-            let _ = writeln!(out, "# {}", one_line(&rule.describe(direction)));
+            out.push_str(&comment_lines("#", &rule.describe(direction)));
             for line in lines {
                 out.push_str(&line);
                 out.push('\n');

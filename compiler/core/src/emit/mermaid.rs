@@ -3,11 +3,14 @@
 
 use std::fmt::Write as _;
 
-use super::ident::Idents;
+use super::ident::{Alphabet, Idents};
 use crate::export::{Flow, HopKind, Model};
 
+/// The longest node or subgraph id.
+const MAX_ID: usize = 255;
+
 pub fn emit(model: &Model) -> String {
-    let mut ids = Idents::new(false);
+    let mut ids = Idents::new(Alphabet::Word, MAX_ID);
     let mut out = String::from("flowchart LR\n");
     for zone in &model.zones {
         let id = ids.get(&format!("z_{}", zone.name));

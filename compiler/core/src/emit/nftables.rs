@@ -6,16 +6,19 @@ use std::fmt::Write as _;
 
 use crate::export::Model;
 
-use super::ident::Idents;
-use super::rules::{self, Direction, Host, Rule, one_line};
+use super::ident::{Alphabet, Idents};
+use super::rules::{self, Direction, Host, Rule, comment_lines, one_line};
 use super::{EmitError, Output};
 
 /// The longest comment nftables stores, in bytes.
 const MAX_COMMENT: usize = 128;
+/// The longest set name the kernel takes (`NFT_SET_MAXNAMELEN`, 256 bytes with the final NUL);
+/// `nft -c` refuses a longer one.
+const MAX_SET_NAME: usize = 255;
 
 pub fn emit(model: &Model) -> Result<Vec<Output>, EmitError> {
     let hosts = rules::plan(model)?;
-    Ok(rules::per_host(&hosts, |host| vec![Output::new(format!("nftables/{}.nft", host.node.name), host_file(host))]))
+    Ok(rules::per_host(&hosts, |host| vec![Output::new(format!("nftables/{}.nft", host.file), host_file(host))]))
 }
 
 fn host_file(host: &Host<'_>) -> String {
@@ -26,7 +29,7 @@ fn host_file(host: &Host<'_>) -> String {
         out.push_str("# IPv6 appears: ICMPv6 neighbour discovery is accepted, without which IPv6 does not work.\n");
     }
     out.push_str("\ntable inet portolan\ndelete table inet portolan\n\ntable inet portolan {\n");
-    let mut sets = Idents::new(false);
+    let mut sets = Idents::new(Alphabet::Word, MAX_SET_NAME);
     let mut declared = String::new();
     let mut chains = String::new();
     for (direction, name, hook) in [(Direction::Input, "input", "input"), (Direction::Output, "output", "output")] {
@@ -43,7 +46,7 @@ fn host_file(host: &Host<'_>) -> String {
             let _ = writeln!(chains, "\t\ticmpv6 type {{ {types} }} accept comment \"IPv6 neighbour discovery\"");
         }
         for (_, rule) in host.rules().filter(|(d, _)| *d == direction) {
-            let _ = writeln!(chains, "\t\t# {}", one_line(&rule.describe(direction)));
+            chains.push_str(&comment_lines("\t\t#", &rule.describe(direction)));
             for line in rule_lines(rule, direction, &mut sets, &mut declared) {
                 let _ = writeln!(chains, "\t\t{line}");
             }
@@ -74,7 +77,7 @@ fn rule_lines(rule: &Rule<'_>, direction: Direction, sets: &mut Idents, declared
         let key = format!("{}\u{0}{suffix}", rule.peer.name);
         let (set, new) = sets.assign(&key, &format!("{}_{suffix}", rule.peer.name));
         if new {
-            let _ = writeln!(declared, "\t# {}", one_line(&set_origin(rule)));
+            declared.push_str(&comment_lines("\t#", &set_origin(rule)));
             let _ = writeln!(declared, "\tset {set} {{");
             let _ = writeln!(declared, "\t\ttype {kind}");
             let _ = writeln!(declared, "\t\tflags interval");

@@ -8,11 +8,19 @@ use rustc_hash::FxHashMap;
 use crate::export::{AddressOrigin, Flow, HopKind, Model, Node, Route, Zone};
 use crate::ports::{PortRange, PortSet, Transport};
 
+use super::file_name;
 use super::{EmitError, Output};
+
+/// The longest comment line of a rule file, in bytes of text: `iptables-restore` reads lines of
+/// at most 10 KiB, so a longer comment (a very long name) goes on several lines.
+const MAX_COMMENT_LINE: usize = 8000;
 
 /// A node that gets a firewall: every node except those on the internet (any address).
 pub struct Host<'m> {
     pub node: &'m Node,
+    /// The stem of the host's file names (`emit/file_name.rs`): its name when that is an
+    /// ordinary file name.
+    pub file: String,
     pub input: Vec<Rule<'m>>,
     pub output: Vec<Rule<'m>>,
     /// `local` flows on this host: served on the host, no rule.
@@ -136,8 +144,19 @@ pub fn plan<'m>(model: &'m Model) -> Result<Vec<Host<'m>>, EmitError> {
         .nodes
         .iter()
         .filter(|n| n.rule_addresses.origin != AddressOrigin::Any)
-        .map(|node| Host { node, input: Vec::new(), output: Vec::new(), local: Vec::new(), unfiltered: Vec::new() })
+        .map(|node| Host {
+            node,
+            file: String::new(),
+            input: Vec::new(),
+            output: Vec::new(),
+            local: Vec::new(),
+            unfiltered: Vec::new(),
+        })
         .collect();
+    let names: Vec<&str> = hosts.iter().map(|h| h.node.name.as_str()).collect();
+    for (host, stem) in hosts.iter_mut().zip(file_name::stems(&names)) {
+        host.file = stem;
+    }
     // Hosts by node name, so that placing each hop's rules does not scan every host.
     let host_of: FxHashMap<&str, usize> = hosts.iter().enumerate().map(|(i, h)| (h.node.name.as_str(), i)).collect();
     let mut unfiltered = Vec::new();
@@ -218,19 +237,44 @@ pub fn preamble(host: &Host<'_>, comment: &str, load: &str) -> String {
         "loopback is accepted: `local` flows between roles on this host need no rule.".to_string(),
         "Each other rule accepts one flow's new connections on one transport, nothing wider.".to_string(),
     ];
-    let mut text: String = lines.iter().map(|l| format!("{comment} {}\n", one_line(l))).collect();
-    // Node and port names are identifiers: nothing to escape.
+    let mut text: String = lines.iter().map(|l| comment_lines(comment, l)).collect();
     for hop in &host.unfiltered {
         let (number, from, to) = (hop.route, &hop.from, &hop.to);
-        text.push_str(&format!(
-            "{comment} Flow {number} ({from} -> {to}) is between nodes on the internet: no host of this spec filters it, no rule.\n"
+        text.push_str(&comment_lines(
+            comment,
+            &format!(
+                "Flow {number} ({from} -> {to}) is between nodes on the internet: no host of this spec filters it, no rule."
+            ),
         ));
     }
     for route in &host.local {
         let (number, from, to) = (route.number, &route.from, &route.to);
-        text.push_str(&format!("{comment} Flow {number} is local ({from} -> {to}): served on this host, no rule.\n"));
+        text.push_str(&comment_lines(
+            comment,
+            &format!("Flow {number} is local ({from} -> {to}): served on this host, no rule."),
+        ));
     }
     text
+}
+
+/// `text` as comment lines starting with `marker` (`#`, indented or not): [`one_line`], and
+/// cut into lines of at most [`MAX_COMMENT_LINE`] bytes of text, so that every reader takes
+/// each line whole.
+pub fn comment_lines(marker: &str, text: &str) -> String {
+    let text = one_line(text);
+    let mut rest = text.as_str();
+    let mut out = String::new();
+    loop {
+        let line = super::ident::cut(rest, MAX_COMMENT_LINE);
+        out.push_str(marker);
+        out.push(' ');
+        out.push_str(line);
+        out.push('\n');
+        rest = &rest[line.len()..];
+        if rest.is_empty() {
+            return out;
+        }
+    }
 }
 
 /// Text for a line comment: control characters (newlines above all), the line and paragraph
