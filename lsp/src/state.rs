@@ -2,6 +2,7 @@
 //! Every edit goes through [`State`] under the server's one lock; requests read a clone of a
 //! spec's database (a [`Snapshot`]), which salsa cancels when the next edit comes.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,6 +55,9 @@ pub struct State {
     stdlib: StdlibDir,
     /// Answers requests about standard-library sources when no spec is open.
     fallback: Database,
+    /// The spec last opened, edited or asked about; a standard-library source is answered
+    /// against it (when it still has an open document).
+    recent: Cell<Option<usize>>,
 }
 
 /// A read-only view of one spec for one request.
@@ -84,7 +88,14 @@ impl Snapshot {
 
 impl State {
     pub fn new(stdlib: StdlibDir) -> State {
-        State { specs: Vec::new(), docs: HashMap::new(), uris: Arc::default(), stdlib, fallback: Database::new() }
+        State {
+            specs: Vec::new(),
+            docs: HashMap::new(),
+            uris: Arc::default(),
+            stdlib,
+            fallback: Database::new(),
+            recent: Cell::new(None),
+        }
     }
 
     /// Opens a document: finds or creates its spec (loading the spec folder's other files from
@@ -111,6 +122,7 @@ impl State {
         self.specs[index].db.set_file(&display, &module, text);
         Arc::make_mut(&mut self.uris).insert(display.clone(), uri.clone());
         self.docs.insert(uri.clone(), Doc { version, spec: Some(index), path: display });
+        self.recent.set(Some(index));
         Some(index)
     }
 
@@ -141,6 +153,7 @@ impl State {
         let module = file.module(&spec.db).clone();
         spec.db.set_file(&doc.path, &module, text);
         doc.version = version;
+        self.recent.set(Some(index));
         Ok(index)
     }
 
@@ -161,18 +174,24 @@ impl State {
     }
 
     /// A snapshot for a request about `uri`: an open document, a file of a loaded spec folder,
-    /// or a standard-library source.
+    /// or a standard-library source (answered against the spec most recently used).
     pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         let (db, path) = match self.docs.get(uri) {
-            Some(doc) => (self.spec_db(doc.spec), doc.path.clone()),
+            Some(doc) => {
+                if doc.spec.is_some() {
+                    self.recent.set(doc.spec);
+                }
+                (self.spec_db(doc.spec), doc.path.clone())
+            }
             None => {
                 let path = file_path(uri)?;
                 match self.stdlib.display_path(&path) {
                     Some(display) => (self.spec_db(None), display),
                     None => {
                         let display = display_path(&path);
-                        let spec = self.specs.iter().find(|s| s.db.file(&display).is_some())?;
-                        (&spec.db, display)
+                        let index = self.specs.iter().position(|s| s.db.file(&display).is_some())?;
+                        self.recent.set(Some(index));
+                        (&self.specs[index].db, display)
                     }
                 }
             }
@@ -204,7 +223,13 @@ impl State {
         Some((snapshot, versions))
     }
 
+    /// The database of a spec; for a standard-library source (`None`), the spec most recently
+    /// used that has an open document, else the first with one, else the first spec.
     fn spec_db(&self, spec: Option<usize>) -> &Database {
+        let open = |index: usize| self.docs.values().any(|d| d.spec == Some(index));
+        let spec = spec
+            .or_else(|| self.recent.get().filter(|&i| open(i)))
+            .or_else(|| self.docs.values().filter_map(|d| d.spec).min());
         spec.and_then(|i| self.specs.get(i)).or(self.specs.first()).map_or(&self.fallback, |s| &s.db)
     }
 
