@@ -413,3 +413,32 @@ async fn a_standard_library_source_is_answered_against_the_spec_last_used() {
     assert!(files.contains(&client.uri("components.ptl").as_str()), "{references:#}");
     assert!(!files.contains(&reports.as_str()), "{references:#}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_offers_module_paths_and_the_qualifiers_of_a_node_of_two_components() {
+    let mut client = Client::start().await;
+    let text =
+        "use vendor.onee\n\nzone dc {\n    node server \"1E Server\": onee.MasterStack + onee.ResponseStack\n}\n";
+    let cases = [
+        ("after_use", format!("use \n{text}"), "use "),
+        ("after_use_vendor", format!("use vendor.\n{text}"), "use vendor."),
+        ("after_use_module", format!("use components.\n{text}"), "use components."),
+        ("in_use_list", format!("use components.{{Proxy, \n{text}"), "use components.{Proxy, "),
+        ("flow_from_two_components", format!("{text}flow server.\n"), "flow server."),
+        ("flow_from_one_of_them", format!("{text}flow server.MasterStack.\n"), "flow server.MasterStack."),
+    ];
+    for (name, text, needle) in cases {
+        client.open("deploy.ptl", Some(&text)).await;
+        let uri = client.uri("deploy.ptl");
+        let (line, column) = find(&text, needle, needle.len() as u32);
+        let answer = client.request("textDocument/completion", at(&uri, line, column)).await;
+        let items: Vec<String> = answer["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: {answer:#}"))
+            .iter()
+            .map(|c| format!("{} ({}) {}", c["label"].as_str().unwrap(), c["kind"], c["detail"].as_str().unwrap_or("")))
+            .collect();
+        insta::assert_snapshot!(format!("complete_{name}"), items.join("\n"));
+        client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } })).await;
+    }
+}
