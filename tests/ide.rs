@@ -112,3 +112,97 @@ fn hover_evaluates_ports_with_defaults_or_the_nodes_settings() {
     let on_web2 = ide::hover(&db, flows_file, offset(&text, "web2.web", 6)).unwrap();
     assert!(on_web2.markdown.contains("TCP 443 (`tcp/443`) on node `web2`"), "{}", on_web2.markdown);
 }
+
+/// The labels of the completions at the end of `text`, added to the spec as `deploy.ptl`.
+fn completions_at_end(db: &mut Database, text: &str) -> Vec<String> {
+    let file = db.set_file("deploy.ptl", "deploy", text.to_string());
+    ide::completions(db, file, text.len() as u32).into_iter().map(|c| c.label).collect()
+}
+
+#[test]
+fn completion_after_use_offers_module_paths_segment_by_segment() {
+    let (mut db, _, _) = setup();
+    db.set_file("zones/dmz.ptl", "zones.dmz", "zone dmz { trust dmz }\n".to_string());
+    let after_use = completions_at_end(&mut db, "use ");
+    for expected in [
+        "std.",
+        "vendor.",
+        "std.proto",
+        "std.infra",
+        "vendor.eko",
+        "vendor.onee",
+        "vendor.kobil",
+        "components",
+        "site",
+        "flows",
+        "zones.",
+        "zones.dmz",
+    ] {
+        assert!(after_use.contains(&expected.to_string()), "`{expected}` missing from {after_use:?}");
+    }
+    assert!(!after_use.contains(&"deploy".to_string()), "a module does not import itself: {after_use:?}");
+    assert!(!after_use.contains(&"flow".to_string()), "no keywords in a module path: {after_use:?}");
+    // A word already begun changes nothing: the editor filters.
+    assert_eq!(completions_at_end(&mut db, "use ven"), after_use);
+
+    assert_eq!(completions_at_end(&mut db, "use vendor."), ["eko", "kobil", "onee"]);
+    assert_eq!(completions_at_end(&mut db, "use vendor.ko"), ["eko", "kobil", "onee"]);
+    assert_eq!(completions_at_end(&mut db, "use std."), ["infra", "proto"]);
+    assert_eq!(completions_at_end(&mut db, "use zones."), ["dmz"], "`zones` is no module: no `*`");
+    // After a whole module: its glob and its list of names; inside the list, its items.
+    assert_eq!(completions_at_end(&mut db, "use components."), ["*", "{"]);
+    assert_eq!(completions_at_end(&mut db, "use zones.dmz."), ["*", "{"]);
+    assert_eq!(completions_at_end(&mut db, "use components.{"), ["Browser", "Server"]);
+    assert_eq!(completions_at_end(&mut db, "use components.{Server, "), ["Browser"], "not what is listed");
+    assert_eq!(
+        completions_at_end(&mut db, "use site.{\n    web1 as first,\n    "),
+        ["dc", "internet", "users", "web2"]
+    );
+    // After the path, and in other items, it is not a module path any more.
+    assert_eq!(completions_at_end(&mut db, "use site as "), Vec::<String>::new());
+    assert_eq!(completions_at_end(&mut db, "use components.{Server} "), Vec::<String>::new());
+    let in_a_zone = completions_at_end(&mut db, "use site\nzone z {\n    node n: ");
+    assert!(in_a_zone.contains(&"site".to_string()) && in_a_zone.contains(&"node".to_string()), "{in_a_zone:?}");
+}
+
+const STACKS: &str = r#"component Master "Master stack" {
+    listen web: https
+    listen status: https
+    connect db: tds
+    connect log: syslog
+}
+component Response "Response stack" {
+    listen api: https
+    listen status: https
+    connect db: tds
+}
+component Sql { listen tds: tds }
+component Browser { connect web: https }
+zone dc {
+    node server: Master + Response
+    node sql: Sql
+    node users[*]: Browser
+}
+"#;
+
+#[test]
+fn completion_on_a_node_of_two_components_offers_the_qualifiers_a_flow_needs() {
+    let mut db = Database::new();
+    let at_end = |db: &mut Database, line: &str| completions_at_end(db, &format!("{STACKS}{line}"));
+    // Outputs: `db` is declared by both components, so a flow needs `server.Master.db`.
+    assert_eq!(at_end(&mut db, "flow server."), ["Master", "Response", "log"]);
+    assert_eq!(at_end(&mut db, "flow server.Master."), ["db", "log"]);
+    assert_eq!(at_end(&mut db, "flow server.Response."), ["db"]);
+    // Inputs speaking HTTPS: `status` is both components'.
+    assert_eq!(at_end(&mut db, "flow users.web -> server."), ["Master", "Response", "api", "web"]);
+    assert_eq!(at_end(&mut db, "flow users.web -> server.Response."), ["api", "status"]);
+    // A qualified output on the left picks the inputs of its protocol on the right.
+    assert_eq!(at_end(&mut db, "flow server.Master.db -> sql."), ["tds"]);
+    // Near miss: a node of one component has no qualifier to offer.
+    assert_eq!(at_end(&mut db, "flow users."), ["web"]);
+
+    let file = db.set_file("deploy.ptl", "deploy", format!("{STACKS}flow server."));
+    let found = ide::completions(&db, file, STACKS.len() as u32 + 12);
+    let master = found.iter().find(|c| c.label == "Master").unwrap();
+    assert_eq!(master.detail.as_deref(), Some("Master stack: for `db`"));
+}

@@ -11,10 +11,13 @@ mod handlers;
 mod server;
 mod state;
 mod stdlib;
+mod wire;
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
-use tower_lsp_server::{ClientSocket, LspService, Server};
+use tower_lsp_server::{ClientSocket, LspService};
 
 pub use crate::server::Backend;
 pub use crate::stdlib::StdlibDir;
@@ -34,12 +37,23 @@ pub fn service(options: Options) -> (LspService<server::Backend>, ClientSocket) 
     LspService::new(|client| server::Backend::new(client, state::State::new(stdlib)))
 }
 
-/// Serves LSP over stdin and stdout until the client says `exit`.
-pub fn run_stdio() -> std::io::Result<()> {
+/// How a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The client sent `shutdown` before `exit` or the end of the input.
+    AfterShutdown,
+    /// `exit`, or the end of the input, came without `shutdown` first.
+    WithoutShutdown,
+}
+
+/// Serves LSP over stdin and stdout until the client says `exit` or closes stdin. Malformed
+/// input is answered with JSON-RPC errors and never ends the server.
+pub fn run_stdio() -> std::io::Result<Ended> {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    runtime.block_on(async {
-        let (service, socket) = service(Options::default());
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
-    });
-    Ok(())
+    let (service, socket) = service(Options::default());
+    let shut_down = service.inner().shut_down();
+    runtime.block_on(wire::serve(std::io::stdin(), std::io::stdout(), service, socket));
+    // Every request has been answered; work a cancelled request left running is not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(if shut_down.load(Ordering::SeqCst) { Ended::AfterShutdown } else { Ended::WithoutShutdown })
 }

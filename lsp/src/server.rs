@@ -2,6 +2,7 @@
 //! `crate::handlers`; document sync and the publication of diagnostics.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tower_lsp_server::jsonrpc::Result;
@@ -24,6 +25,8 @@ pub struct Backend {
     state: Arc<Mutex<State>>,
     published: tokio::sync::Mutex<Published>,
     generation: std::sync::atomic::AtomicU64,
+    /// Set when the client has sent `shutdown`.
+    shut_down: Arc<AtomicBool>,
 }
 
 impl Backend {
@@ -33,7 +36,13 @@ impl Backend {
             state: Arc::new(Mutex::new(state)),
             published: tokio::sync::Mutex::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
+            shut_down: Arc::default(),
         }
+    }
+
+    /// Whether the client has sent `shutdown`, for the exit status.
+    pub(crate) fn shut_down(&self) -> Arc<AtomicBool> {
+        self.shut_down.clone()
     }
 
     /// Applies an edit to the state under the lock, catching any panic.
@@ -133,6 +142,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 

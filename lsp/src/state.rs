@@ -2,6 +2,7 @@
 //! Every edit goes through [`State`] under the server's one lock; requests read a clone of a
 //! spec's database (a [`Snapshot`]), which salsa cancels when the next edit comes.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -55,6 +56,9 @@ pub struct State {
     /// What the loader reported that belongs to no file (a folder too large to be a spec), for
     /// the server to show once.
     pub messages: Vec<String>,
+    /// The spec last opened, edited or asked about; a standard-library source is answered
+    /// against it (when it still has an open document).
+    recent: Cell<Option<usize>>,
 }
 
 /// A read-only view of one spec for one request.
@@ -94,6 +98,7 @@ impl State {
             stdlib,
             fallback: Database::new(),
             messages: Vec::new(),
+            recent: Cell::new(None),
         }
     }
 
@@ -122,6 +127,7 @@ impl State {
         self.specs[index].set_problem(&display, None);
         Arc::make_mut(&mut self.uris).insert(display.clone(), uri.clone());
         self.docs.insert(uri.clone(), Doc { version, spec: Some(index), path: display });
+        self.recent.set(Some(index));
         Some(index)
     }
 
@@ -152,6 +158,7 @@ impl State {
         let module = file.module(&spec.db).clone();
         spec.db.set_file(&doc.path, &module, text);
         doc.version = version;
+        self.recent.set(Some(index));
         Ok(index)
     }
 
@@ -174,18 +181,24 @@ impl State {
     }
 
     /// A snapshot for a request about `uri`: an open document, a file of a loaded spec folder,
-    /// or a standard-library source.
+    /// or a standard-library source (answered against the spec most recently used).
     pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         let (db, path) = match self.docs.get(uri) {
-            Some(doc) => (self.spec_db(doc.spec), doc.path.clone()),
+            Some(doc) => {
+                if doc.spec.is_some() {
+                    self.recent.set(doc.spec);
+                }
+                (self.spec_db(doc.spec), doc.path.clone())
+            }
             None => {
                 let path = file_path(uri)?;
                 match self.stdlib.display_path(&path) {
                     Some(display) => (self.spec_db(None), display),
                     None => {
                         let display = load::display(&path);
-                        let spec = self.specs.iter().find(|s| s.db.file(&display).is_some())?;
-                        (&spec.db, display)
+                        let index = self.specs.iter().position(|s| s.db.file(&display).is_some())?;
+                        self.recent.set(Some(index));
+                        (&self.specs[index].db, display)
                     }
                 }
             }
@@ -225,7 +238,13 @@ impl State {
         Some((snapshot, versions))
     }
 
+    /// The database of a spec; for a standard-library source (`None`), the spec most recently
+    /// used that has an open document, else the first with one, else the first spec.
     fn spec_db(&self, spec: Option<usize>) -> &Database {
+        let open = |index: usize| self.docs.values().any(|d| d.spec == Some(index));
+        let spec = spec
+            .or_else(|| self.recent.get().filter(|&i| open(i)))
+            .or_else(|| self.docs.values().filter_map(|d| d.spec).min());
         spec.and_then(|i| self.specs.get(i)).or(self.specs.first()).map_or(&self.fallback, |s| &s.db)
     }
 

@@ -379,3 +379,66 @@ async fn reads_racing_edits_answer_or_report_content_modified() {
     let labels = strings(&symbols["result"], "detail");
     assert!(labels.contains(&"Route 2, edit 39"), "{labels:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standard_library_source_is_answered_against_the_spec_last_used() {
+    let (mut client, site) = Client::with_site().await;
+    // A second spec, in a folder of its own, that also uses the protocol `tds`.
+    let other = tempfile::tempdir().unwrap();
+    let text = "component Reporting \"Reports\" {\n    connect db: tds\n}\n";
+    std::fs::write(other.path().join("reports.ptl"), text).unwrap();
+    let reports = support::uri_of(&other.path().join("reports.ptl"));
+    let params = json!({ "textDocument": { "uri": reports, "languageId": "portolan", "version": 1, "text": text } });
+    client.notify("textDocument/didOpen", params).await;
+
+    // Go to `tds` from the second spec, and open the standard library's source there.
+    let definition = client.request("textDocument/definition", at(&reports, 1, 17)).await;
+    let proto = definition["result"]["uri"].as_str().unwrap_or_else(|| panic!("{definition:#}")).to_string();
+    let start = definition["result"]["range"]["start"].clone();
+    let source = portolan::stdlib::source("std/proto.ptl").unwrap();
+    let params = json!({ "textDocument": { "uri": proto, "languageId": "portolan", "version": 1, "text": source } });
+    client.notify("textDocument/didOpen", params).await;
+    let mut params = at(&proto, start["line"].as_u64().unwrap() as u32, start["character"].as_u64().unwrap() as u32);
+    params["context"] = json!({ "includeDeclaration": true });
+
+    let references = client.request("textDocument/references", params.clone()).await;
+    let files = strings(&references["result"], "uri");
+    assert!(files.contains(&reports.as_str()), "the spec it was reached from: {references:#}");
+    assert!(!files.contains(&client.uri("components.ptl").as_str()), "{references:#}");
+
+    // A request in the first spec makes it the one used.
+    client.request("textDocument/hover", at(&site, 1, 5)).await;
+    let references = client.request("textDocument/references", params).await;
+    let files = strings(&references["result"], "uri");
+    assert!(files.contains(&client.uri("components.ptl").as_str()), "{references:#}");
+    assert!(!files.contains(&reports.as_str()), "{references:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_offers_module_paths_and_the_qualifiers_of_a_node_of_two_components() {
+    let mut client = Client::start().await;
+    let text =
+        "use vendor.onee\n\nzone dc {\n    node server \"1E Server\": onee.MasterStack + onee.ResponseStack\n}\n";
+    let cases = [
+        ("after_use", format!("use \n{text}"), "use "),
+        ("after_use_vendor", format!("use vendor.\n{text}"), "use vendor."),
+        ("after_use_module", format!("use components.\n{text}"), "use components."),
+        ("in_use_list", format!("use components.{{Proxy, \n{text}"), "use components.{Proxy, "),
+        ("flow_from_two_components", format!("{text}flow server.\n"), "flow server."),
+        ("flow_from_one_of_them", format!("{text}flow server.MasterStack.\n"), "flow server.MasterStack."),
+    ];
+    for (name, text, needle) in cases {
+        client.open("deploy.ptl", Some(&text)).await;
+        let uri = client.uri("deploy.ptl");
+        let (line, column) = find(&text, needle, needle.len() as u32);
+        let answer = client.request("textDocument/completion", at(&uri, line, column)).await;
+        let items: Vec<String> = answer["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: {answer:#}"))
+            .iter()
+            .map(|c| format!("{} ({}) {}", c["label"].as_str().unwrap(), c["kind"], c["detail"].as_str().unwrap_or("")))
+            .collect();
+        insta::assert_snapshot!(format!("complete_{name}"), items.join("\n"));
+        client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } })).await;
+    }
+}

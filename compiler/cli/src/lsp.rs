@@ -12,7 +12,11 @@ pub struct LspArgs {
     pub stdio: bool,
 }
 
+/// Exit status 0 after `shutdown`, 1 when the client exits or goes away without it (as LSP says).
 pub fn run(_args: &LspArgs) -> Result<ExitCode> {
-    portolan_lsp::run_stdio().into_diagnostic().wrap_err("the language server could not start")?;
-    Ok(ExitCode::SUCCESS)
+    let ended = portolan_lsp::run_stdio().into_diagnostic().wrap_err("the language server could not start")?;
+    Ok(match ended {
+        portolan_lsp::Ended::AfterShutdown => ExitCode::SUCCESS,
+        portolan_lsp::Ended::WithoutShutdown => ExitCode::FAILURE,
+    })
 }

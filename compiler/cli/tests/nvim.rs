@@ -1,7 +1,8 @@
-//! End to end with a real editor: headless Neovim (0.7 API) starts `portolan lsp`, opens a file
-//! with an error, and reports the diagnostics it received and where go-to-definition leads, in
-//! the spec and into the standard library. Skipped with a message when `nvim` is not installed,
-//! except under CI (`CI=true`), where it fails.
+//! End to end with a real editor: headless Neovim (0.7 API), set up with `editors/nvim`, starts
+//! `portolan lsp`, opens a file with an error, and reports the diagnostics it received, where
+//! go-to-definition leads (in the spec and into the standard library), which clients the
+//! standard-library buffer got and what references from there find. Skipped with a message when
+//! `nvim` is not installed, except under CI (`CI=true`), where it fails.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
@@ -53,11 +54,13 @@ fn neovim_shows_diagnostics_and_goes_to_definitions() {
     std::fs::write(spec.join("site.ptl"), SITE).unwrap();
     let out = root.join("out.json");
     let init = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nvim/init.lua");
+    let editor = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../editors/nvim");
 
     let mut child = Command::new("nvim")
         .args(["--headless", "--clean", "-u"])
         .arg(&init)
         .env("PORTOLAN_BIN", env!("CARGO_BIN_EXE_portolan"))
+        .env("PORTOLAN_NVIM_DIR", std::fs::canonicalize(editor).unwrap())
         .env("PORTOLAN_FILE", spec.join("site.ptl"))
         .env("PORTOLAN_NVIM_OUT", &out)
         // `App` in `node app "Application": App`.
@@ -87,6 +90,7 @@ fn neovim_shows_diagnostics_and_goes_to_definitions() {
     let report = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("Neovim wrote no report ({e})"));
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert!(report.get("error").is_none(), "{report:#}");
+    assert_eq!(report["filetype"], "portolan", "{report:#}");
 
     assert_eq!(report["got_diagnostics"], true, "{report:#}");
     let diagnostics = report["diagnostics"].as_array().unwrap();
@@ -105,4 +109,12 @@ fn neovim_shows_diagnostics_and_goes_to_definitions() {
     assert_eq!(stdlib["uri"], uri(&source), "{report:#}");
     assert_eq!(report["jumped_to"], source.display().to_string(), "{report:#}");
     assert!(report["jumped_line"].as_str().unwrap().starts_with("protocol tds "), "{report:#}");
+
+    // The standard-library buffer joined the spec's client: one server, which knows the spec.
+    assert_eq!(report["all_clients"].as_array().map(Vec::len), Some(1), "{report:#}");
+    assert_eq!(report["stdlib_clients"], report["spec_clients"], "{report:#}");
+    let references = report["stdlib_references"].as_array().unwrap_or_else(|| panic!("{report:#}"));
+    let files: Vec<&str> = references.iter().filter_map(|r| r["uri"].as_str()).collect();
+    assert!(files.contains(&uri(&spec.join("components.ptl")).as_str()), "the spec's use of `tds`: {report:#}");
+    assert!(files.contains(&uri(&source).as_str()), "the declaration: {report:#}");
 }

@@ -54,8 +54,14 @@ async function start(): Promise<void> {
     debug: { command: found.command, args: ["lsp"] },
   };
   const clientOptions: LanguageClientOptions = {
+    // One client, so one server, for every Portolan document of the window. The standard
+    // library's sources that go-to-definition opens (`<cache>/portolan/stdlib-<version>/`) are
+    // `.ptl` files too: they join this client, whose server answers hover and references there
+    // against the spec that is open. The pattern keeps them here even when `files.associations`
+    // gives them another language.
     documentSelector: [
       { scheme: "file", language: "portolan" },
+      { scheme: "file", pattern: "**/portolan/stdlib-*/**/*.ptl" },
       { scheme: "untitled", language: "portolan" },
     ],
     synchronize: { fileEvents: workspace.createFileSystemWatcher("**/*.ptl") },

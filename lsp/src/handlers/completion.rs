@@ -1,4 +1,5 @@
-//! Completion: keywords, names in scope, and the ports of a node after `node.`.
+//! Completion: keywords, names in scope, the ports of a node after `node.` (or the components
+//! that qualify them), module paths and imported names in `use` items.
 
 use portolan::ide::{self, CompletionKind, NameKind};
 use tower_lsp_server::ls_types::{CompletionItem, CompletionItemKind, Position};

@@ -1,10 +1,14 @@
 //! Completion: keywords, the names in scope, and after `node.` the ports of that node (on the
-//! right-hand side of a flow, only the inputs that speak the protocol of the output on the left).
+//! right-hand side of a flow, only the inputs that speak the protocol of the output on the left;
+//! in a flow, the components of the node where two of them declare a port of the same name, so
+//! that `node.Component.port` picks one); in `use` items, module paths and imported names.
+
+mod uses;
 
 use super::defs::NameKind;
 use crate::db::{Db, SourceFile};
 use crate::items::{Item, ItemKind};
-use crate::model::NodePort;
+use crate::model::{NodeInfo, NodePort};
 use crate::resolve::{PortLookup, component_info, find_port, node_info, protocol_info, zone_info};
 use crate::scope::{Resolved, Scope, declared_kind, lookup, module_locals, module_scope};
 
@@ -94,6 +98,12 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: u32) -> Vec<Completion
     }
     let word_len = before.chars().rev().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').count();
     let (prefix, word) = before.split_at(before.len() - word_len);
+    if let Some(context) = uses::context(&text[..offset]) {
+        let mut out = uses::completions(db, file, context);
+        out.sort();
+        out.dedup_by(|a, b| a.label == b.label);
+        return out;
+    }
     let side = flow_side(prefix);
     let scope = module_scope(db, file);
     let mut out = match word.rfind('.') {
@@ -197,6 +207,11 @@ fn members(db: &dyn Db, scope: &Scope<'_>, qualifier: &str, side: FlowSide<'_>) 
                 for &component in &info.components {
                     out.extend(item_completion(db, component.name(db).to_string(), component));
                 }
+            } else if info.components.len() > 1 {
+                // A flow names a port two components declare as `node.Component.port`.
+                let shared = shared_port_names(info);
+                out.retain(|c| !shared.iter().any(|name| c.label == *name));
+                out.extend(qualifiers(db, item, &shared, side, scope));
             }
             out
         }
@@ -227,13 +242,13 @@ fn port_detail(db: &dyn Db, keyword: &str, protocol: Option<Item<'_>>) -> String
 }
 
 /// The ports of a node that fit where the cursor is.
-fn node_ports(
-    db: &dyn Db,
-    node: Item<'_>,
+fn fitting_ports<'db>(
+    db: &'db dyn Db,
+    node: Item<'db>,
     component: Option<&str>,
     side: FlowSide<'_>,
-    scope: &Scope<'_>,
-) -> Vec<Completion> {
+    scope: &Scope<'db>,
+) -> Vec<&'db NodePort<'db>> {
     let info = node_info(db, node);
     let wanted_protocol = match side {
         FlowSide::Right(left) => left_port(db, scope, left).and_then(|p| p.protocol),
@@ -246,16 +261,60 @@ fn node_ports(
             port.active && port.kind.accepts() && wanted_protocol.is_none_or(|p| port.protocol == Some(p))
         }
     };
-    info.ports
-        .iter()
-        .filter(|p| component.is_none_or(|c| p.component.name(db) == c))
-        .filter(|p| fits(p))
+    info.ports.iter().filter(|p| component.is_none_or(|c| p.component.name(db) == c)).filter(|p| fits(p)).collect()
+}
+
+fn node_ports(
+    db: &dyn Db,
+    node: Item<'_>,
+    component: Option<&str>,
+    side: FlowSide<'_>,
+    scope: &Scope<'_>,
+) -> Vec<Completion> {
+    fitting_ports(db, node, component, side, scope)
+        .into_iter()
         .map(|p| Completion {
             label: p.name.to_string(),
             kind: CompletionKind::Name(NameKind::Port),
             detail: Some(port_detail(db, p.kind.keyword(), p.protocol)),
         })
         .collect()
+}
+
+/// The names of ports that more than one component of the node declares.
+fn shared_port_names<'db>(info: &'db NodeInfo<'db>) -> Vec<&'db str> {
+    let mut shared: Vec<&str> = Vec::new();
+    for (i, port) in info.ports.iter().enumerate() {
+        let again = info.ports[..i].iter().any(|p| p.name == port.name && p.component != port.component);
+        if again && !shared.contains(&port.name.as_str()) {
+            shared.push(port.name.as_str());
+        }
+    }
+    shared
+}
+
+/// The components of a node that declare a fitting port of a shared name, each with the ports
+/// it is needed for.
+fn qualifiers(db: &dyn Db, node: Item<'_>, shared: &[&str], side: FlowSide<'_>, scope: &Scope<'_>) -> Vec<Completion> {
+    let fitting = fitting_ports(db, node, None, side, scope);
+    let mut out = Vec::new();
+    for &component in &node_info(db, node).components {
+        let ports: Vec<String> = fitting
+            .iter()
+            .filter(|p| p.component == component && shared.contains(&p.name.as_str()))
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        if ports.is_empty() {
+            continue;
+        }
+        let title = component_info(db, component).title.clone();
+        out.push(Completion {
+            label: component.name(db).to_string(),
+            kind: CompletionKind::Name(NameKind::Component),
+            detail: Some(format!("{title}: for {}", ports.join(", "))),
+        });
+    }
+    out
 }
 
 /// The port the left end of a flow names (`node.port` or `node.Component.port`).
