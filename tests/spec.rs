@@ -268,5 +268,8 @@ fn the_readmes_headline_spec_and_its_diagnostic_are_real() {
         std::fs::write(&path, blessed).unwrap();
         return;
     }
-    assert_eq!(shown, output, "the README's sample diagnostic is not what `portolan check` prints; run with PORTOLAN_BLESS=1");
+    assert_eq!(
+        shown, output,
+        "the README's sample diagnostic is not what `portolan check` prints; run with PORTOLAN_BLESS=1"
+    );
 }

@@ -99,11 +99,18 @@ impl Backup for PathBuf {
 /// Every entry under `dir`: its mode, and a file's bytes.
 fn tree(dir: &Path) -> BTreeMap<PathBuf, (u32, Option<Vec<u8>>)> {
     let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.unwrap();
-        let mode = entry.metadata().unwrap().permissions().mode() & 0o7777;
-        let bytes = entry.file_type().is_file().then(|| std::fs::read(entry.path()).unwrap());
-        out.insert(entry.path().strip_prefix(dir).unwrap().to_path_buf(), (mode, bytes));
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let metadata = std::fs::symlink_metadata(&path).unwrap();
+            let mode = metadata.permissions().mode() & 0o7777;
+            let bytes = metadata.is_file().then(|| std::fs::read(&path).unwrap());
+            if metadata.is_dir() {
+                folders.push(path.clone());
+            }
+            out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), (mode, bytes));
+        }
     }
     out
 }
