@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use miette::{Result, miette};
 use portolan::emit::{Output, Target, emit};
 
 use crate::Format;
 use crate::check::ReportArgs;
+use crate::error::{Result, error};
 use crate::load::load;
 use crate::write;
 
@@ -35,7 +35,7 @@ pub struct BuildArgs {
     pub report: ReportArgs,
 }
 
-fn parse_target(text: &str) -> Result<Target, String> {
+fn parse_target(text: &str) -> std::result::Result<Target, String> {
     Target::parse(text).ok_or_else(|| {
         let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
         format!("unknown target `{text}`; the targets are {}", names.join(", "))
@@ -75,7 +75,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
 
     let mut outputs: Vec<(Target, Output)> = Vec::new();
     for &target in &targets {
-        let files = emit(&export.model, target).map_err(|e| miette!("cannot build `{}`: {e}", target.name()))?;
+        let files = emit(&export.model, target).map_err(|e| error!("cannot build `{}`: {e}", target.name()))?;
         outputs.extend(files.into_iter().map(|file| (target, file)));
     }
     outputs.sort_by(|a, b| a.1.path.cmp(&b.1.path));

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use miette::Result;
 use portolan::load::Spec;
 use portolan::{Database, Diagnostic, Severity, render};
 
+use crate::error::Result;
 use crate::load::load;
 use crate::{ColorChoice, Deny, Format};
 

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use crate::error::{Result, error};
 use clap::Args;
-use miette::{Result, miette};
 use portolan::Code;
 
 #[derive(Args)]
@@ -25,7 +25,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
                 print!("{}", code.explain());
                 Ok(ExitCode::SUCCESS)
             }
-            None => Err(miette!(help = "`portolan explain` lists every code", "no diagnostic code `{text}`")),
+            None => Err(error!("no diagnostic code `{text}`").tip("`portolan explain` lists every code")),
         },
     }
 }

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use miette::Result;
 use portolan::Database;
 use portolan::load::{self, Limits, LoadProblem, OsSystem};
 
 use crate::EXIT_USAGE;
+use crate::error::{Result, error};
 
 #[derive(Args)]
 pub struct FmtArgs {
@@ -57,7 +57,7 @@ pub fn run(args: &FmtArgs) -> Result<ExitCode> {
 fn stdin(check: bool) -> ExitCode {
     let mut text = String::new();
     if let Err(err) = std::io::stdin().read_to_string(&mut text) {
-        eprintln!("error: cannot read standard input: {err}");
+        error!("cannot read standard input: {err}").print();
         return ExitCode::from(EXIT_USAGE);
     }
     let formatted = portolan::fmt::format(&text);
@@ -72,7 +72,7 @@ fn stdin(check: bool) -> ExitCode {
     match stdout.write_all(formatted.as_bytes()).and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: cannot write standard output: {err}");
+            error!("cannot write standard output: {err}").print();
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -109,9 +109,9 @@ fn report(problems: &[LoadProblem]) {
 /// Formats one file; true when it was not formatted (and, without `check`, has been rewritten).
 /// A file the loader cannot read whole (too large, unreadable, not UTF-8) is reported, not
 /// formatted.
-fn format_file(path: &Path, check: bool) -> Result<bool, ()> {
+fn format_file(path: &Path, check: bool) -> std::result::Result<bool, ()> {
     if let Err(err) = std::fs::metadata(path) {
-        eprintln!("error: cannot read `{}`: {err}", load::display(path));
+        error!("cannot read `{}`: {err}", load::display(path)).print();
         return Err(());
     }
     let read = load::read_file(&OsSystem, path, &Limits::DEFAULT);
@@ -126,7 +126,7 @@ fn format_file(path: &Path, check: bool) -> Result<bool, ()> {
         return Ok(false);
     }
     if !check && let Err(err) = write_atomically(path, &formatted) {
-        eprintln!("error: cannot write `{}`: {err}", path.display());
+        error!("cannot write `{}`: {err}", path.display()).print();
         return Err(());
     }
     Ok(true)

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use crate::error::{Result, error};
 use clap::Args;
-use miette::{IntoDiagnostic, Result, WrapErr};
 
 #[derive(Args)]
 pub struct LspArgs {
@@ -14,7 +14,7 @@ pub struct LspArgs {
 
 /// Exit status 0 after `shutdown`, 1 when the client exits or goes away without it (as LSP says).
 pub fn run(_args: &LspArgs) -> Result<ExitCode> {
-    let ended = portolan_lsp::run_stdio().into_diagnostic().wrap_err("the language server could not start")?;
+    let ended = portolan_lsp::run_stdio().map_err(|e| error!("the language server could not start: {e}"))?;
     Ok(match ended {
         portolan_lsp::Ended::AfterShutdown => ExitCode::SUCCESS,
         portolan_lsp::Ended::WithoutShutdown => ExitCode::FAILURE,

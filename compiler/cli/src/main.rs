@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod error;
 mod explain;
 mod fmt;
 mod load;
@@ -86,8 +87,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(report) => {
-            eprintln!("{report:?}");
+        Err(error) => {
+            error.print();
             ExitCode::from(EXIT_USAGE)
         }
     }

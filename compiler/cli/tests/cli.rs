@@ -201,3 +201,28 @@ fn explain_prints_every_code_and_one_code() {
     assert_eq!(one.status.code(), Some(0));
     assert!(stdout(&one).starts_with("# P201"));
 }
+
+/// Every command's own errors, and clap's usage errors, share one style: `error: ...` on the
+/// first line, `tip: ...` below when there is one, and exit 2.
+#[test]
+fn every_command_reports_errors_in_one_style() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("site.ptl", CLEAN), ("out", "a file where the output folder should be")]);
+    let cases: [&[&str]; 6] = [
+        &["check", "nowhere"],
+        &["build", "nowhere", "--emit", "json", "--out", "o"],
+        &["build", "site.ptl", "--emit", "json", "--out", "out/x"],
+        &["explain", "P999"],
+        &["fmt", "nowhere.ptl"],
+        &["check", "--bogus"],
+    ];
+    for args in cases {
+        let out = portolan(args, dir.path());
+        let text = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.starts_with("error: "), "{args:?} does not start with `error: `:\n{text}");
+        assert!(!text.contains('×'), "{args:?}: {text}");
+    }
+    let text = stderr(&portolan(&["explain", "P999"], dir.path()));
+    assert_eq!(text, "error: no diagnostic code `P999`\n\n  tip: `portolan explain` lists every code\n");
+}

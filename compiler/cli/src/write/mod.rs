@@ -12,7 +12,7 @@ mod transaction;
 
 use std::path::Path;
 
-use miette::Result;
+use crate::error::Result;
 use portolan::emit::{Output, Target};
 
 pub use plan::Plan;

@@ -8,7 +8,7 @@ use std::fs::Permissions;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use miette::{Result, miette};
+use crate::error::{Result, error};
 use portolan::emit::{Output, Target};
 
 use super::manifest::{self, Manifest};
@@ -67,11 +67,8 @@ pub fn plan(out: &Path, outputs: Vec<(Target, Output)>, targets: &[Target]) -> R
     let old_manifest_file = read(&manifest_path)?;
     let old_manifest = match &old_manifest_file {
         Some((bytes, _)) => Manifest::parse(&String::from_utf8_lossy(bytes)).map_err(|why| {
-            miette!(
-                help = "delete it to start over: the next build then removes no file of an earlier one",
-                "`{}` is not a manifest `portolan build` wrote: {why}",
-                manifest_path.display()
-            )
+            error!("`{}` is not a manifest `portolan build` wrote: {why}", manifest_path.display())
+                .tip("delete it to start over: the next build then removes no file of an earlier one")
         })?,
         None => Manifest::default(),
     };
@@ -87,7 +84,7 @@ pub fn plan(out: &Path, outputs: Vec<(Target, Output)>, targets: &[Target]) -> R
     let mut unchanged = 0;
     for (target, output) in outputs {
         let path = output.path.to_string_lossy().replace('\\', "/");
-        manifest::check_path(&path).map_err(|why| miette!("cannot write `{path}`: {why}"))?;
+        manifest::check_path(&path).map_err(|why| error!("cannot write `{path}`: {why}"))?;
         let destination = out.join(&path);
         let old = read(&destination)?;
         if old.as_ref().is_some_and(|(old, _)| *old == output.text.as_bytes()) {
@@ -128,22 +125,22 @@ pub fn plan(out: &Path, outputs: Vec<(Target, Output)>, targets: &[Target]) -> R
 /// The file at `path` and its permissions; `None` when there is none.
 fn read(path: &Path) -> Result<Option<(Vec<u8>, Permissions)>> {
     if path.is_dir() {
-        return Err(miette!("cannot write `{}`: a folder is in the way", path.display()));
+        return Err(error!("cannot write `{}`: a folder is in the way", path.display()));
     }
     match std::fs::read(path) {
         Ok(bytes) => {
             let permissions =
-                std::fs::metadata(path).map_err(|e| miette!("cannot read `{}`: {e}", path.display()))?.permissions();
+                std::fs::metadata(path).map_err(|e| error!("cannot read `{}`: {e}", path.display()))?.permissions();
             Ok(Some((bytes, permissions)))
         }
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == ErrorKind::NotADirectory => {
-            Err(miette!("cannot write `{}`: a file is in the way of its folder", path.display()))
+            Err(error!("cannot write `{}`: a file is in the way of its folder", path.display()))
         }
         Err(e) if e.kind() == ErrorKind::InvalidFilename => {
-            Err(miette!("cannot write `{}`: the file system refuses the name: {e}", path.display()))
+            Err(error!("cannot write `{}`: the file system refuses the name: {e}", path.display()))
         }
-        Err(e) => Err(miette!("cannot read `{}`: {e}", path.display())),
+        Err(e) => Err(error!("cannot read `{}`: {e}", path.display())),
     }
 }
 

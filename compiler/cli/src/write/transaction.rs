@@ -10,7 +10,7 @@ use std::fs::Permissions;
 use std::io::{self, ErrorKind};
 use std::path::{Path, PathBuf};
 
-use miette::{Result, miette};
+use crate::error::{Result, error};
 
 use super::plan::Plan;
 
@@ -117,9 +117,9 @@ pub fn apply(plan: &Plan, fs: &dyn Fs) -> Result<Done> {
         Err(error) => {
             let problems = journal.rollback();
             if problems.is_empty() {
-                Err(miette!("{error}; nothing was changed in `{}`", plan.out.display()))
+                Err(error!("{error}; nothing was changed in `{}`", plan.out.display()))
             } else {
-                Err(miette!(
+                Err(error!(
                     "{error}; and undoing the build's changes failed, so `{}` is not as it was:\n{}",
                     plan.out.display(),
                     problems.join("\n")
@@ -129,7 +129,7 @@ pub fn apply(plan: &Plan, fs: &dyn Fs) -> Result<Done> {
     }
 }
 
-fn run(plan: &Plan, journal: &mut Journal<'_>) -> Result<Done, String> {
+fn run(plan: &Plan, journal: &mut Journal<'_>) -> std::result::Result<Done, String> {
     let fs = journal.fs;
     for folder in &plan.new_folders {
         fs.create_dir(folder).map_err(|e| format!("cannot create the folder `{}`: {e}", folder.display()))?;
