@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use portolan::emit::{Output, Target, emit};
+use portolan_emit::{Output, Target, emit};
 use portolan_tests as support;
 use proptest::prelude::*;
 

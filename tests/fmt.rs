@@ -9,9 +9,9 @@ mod fmt_gen;
 use std::path::{Path, PathBuf};
 
 use fmt_gen::{Builder, render};
-use portolan::fmt::format;
 use portolan::items::{ItemKind, file_items};
 use portolan::resolve::{flow_info, node_info};
+use portolan_fmt::format;
 use portolan_tests as support;
 use portolan_tests::comments_of;
 use proptest::prelude::*;

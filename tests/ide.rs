@@ -1,10 +1,10 @@
-//! The editor layer (`portolan::ide`) on the database: the name index stays incremental, and
+//! The editor layer (`portolan_ide`) on the database: the name index stays incremental, and
 //! references and rename follow names across files, imports and aliases.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
-use portolan::ide::{self, RenameError};
 use portolan::{Database, SourceFile};
+use portolan_ide::RenameError;
 
 const COMPONENTS: &str = r#"component Server "Web server" {
     param port: port = 443
@@ -42,7 +42,7 @@ fn offset(text: &str, needle: &str, shift: usize) -> u32 {
     (text.find(needle).unwrap_or_else(|| panic!("`{needle}` not found")) + shift) as u32
 }
 
-fn texts(db: &Database, ranges: &[ide::FileRange]) -> Vec<String> {
+fn texts(db: &Database, ranges: &[portolan_ide::FileRange]) -> Vec<String> {
     ranges
         .iter()
         .map(|r| {
@@ -55,10 +55,10 @@ fn texts(db: &Database, ranges: &[ide::FileRange]) -> Vec<String> {
 #[test]
 fn relabelling_a_flow_reindexes_that_flow_only() {
     let (mut db, log, [_, _, flows_file]) = setup();
-    let before = ide::index::file_refs(&db, flows_file).len();
+    let before = portolan_ide::index::file_refs(&db, flows_file).len();
     log.take();
     db.set_file("flows.ptl", "flows", flows("the first web server"));
-    assert_eq!(ide::index::file_refs(&db, flows_file).len(), before);
+    assert_eq!(portolan_ide::index::file_refs(&db, flows_file).len(), before);
     let ran: Vec<String> = log.take();
     let item_refs = ran.iter().filter(|name| name.as_str() == "item_refs").count();
     assert_eq!(item_refs, 1, "only the edited flow's names are indexed again: {ran:?}");
@@ -69,54 +69,54 @@ fn references_follow_names_through_imports_and_aliases() {
     let (db, _, [components, site, flows_file]) = setup();
     // `web1`, reached from flows.ptl through the alias `first`.
     let at = offset(SITE, "web1", 1);
-    let found = ide::references(&db, site, at, true);
+    let found = portolan_ide::references(&db, site, at, true);
     assert_eq!(texts(&db, &found), ["site.ptl:web1", "flows.ptl:web1", "flows.ptl:first", "flows.ptl:first"]);
     // The port `web` of `Server`: declared in components.ptl, used through two nodes.
     let at = offset(&flows("one"), "first.web", 7);
-    let found = ide::references(&db, flows_file, at, false);
+    let found = portolan_ide::references(&db, flows_file, at, false);
     assert_eq!(texts(&db, &found), ["flows.ptl:web", "flows.ptl:web"]);
     // The parameter `port`: its declaration, its use in the port, and web1's setting.
     let at = offset(COMPONENTS, "param port", 7);
-    let found = ide::references(&db, components, at, true);
+    let found = portolan_ide::references(&db, components, at, true);
     assert_eq!(texts(&db, &found), ["components.ptl:port", "components.ptl:port", "site.ptl:port"]);
 }
 
 #[test]
 fn rename_keeps_aliases_and_refuses_the_standard_library() {
     let (db, _, [components, site, _]) = setup();
-    let edits = ide::rename(&db, site, offset(SITE, "web1", 0), "front").unwrap();
+    let edits = portolan_ide::rename(&db, site, offset(SITE, "web1", 0), "front").unwrap();
     let renamed: Vec<String> = texts(&db, &edits.iter().map(|e| e.range).collect::<Vec<_>>());
     // `first` stays: the import `web1 as first` is renamed, the alias and its uses are not.
     assert_eq!(renamed, ["site.ptl:web1", "flows.ptl:web1"]);
     assert!(edits.iter().all(|e| e.text == "front"));
 
     let https = offset(COMPONENTS, "https on", 1);
-    assert_eq!(ide::prepare_rename(&db, components, https), Err(RenameError::Stdlib("https".into())));
+    assert_eq!(portolan_ide::prepare_rename(&db, components, https), Err(RenameError::Stdlib("https".into())));
     assert_eq!(
-        ide::rename(&db, site, offset(SITE, "web1", 0), "9lives"),
+        portolan_ide::rename(&db, site, offset(SITE, "web1", 0), "9lives"),
         Err(RenameError::InvalidName("9lives".into()))
     );
     let module = offset(SITE, "components", 1);
-    assert!(matches!(ide::rename(&db, site, module, "parts"), Err(RenameError::Module(_))));
-    assert_eq!(ide::prepare_rename(&db, site, 0), Err(RenameError::NothingToRename));
+    assert!(matches!(portolan_ide::rename(&db, site, module, "parts"), Err(RenameError::Module(_))));
+    assert_eq!(portolan_ide::prepare_rename(&db, site, 0), Err(RenameError::NothingToRename));
 }
 
 #[test]
 fn hover_evaluates_ports_with_defaults_or_the_nodes_settings() {
     let (db, _, [components, _, flows_file]) = setup();
-    let declared = ide::hover(&db, components, offset(COMPONENTS, "web: https on", 1)).unwrap();
+    let declared = portolan_ide::hover(&db, components, offset(COMPONENTS, "web: https on", 1)).unwrap();
     assert!(declared.markdown.contains("TCP 443 (`tcp/443`)"), "{}", declared.markdown);
     let text = flows("one");
-    let on_web1 = ide::hover(&db, flows_file, offset(&text, "first.web", 7)).unwrap();
+    let on_web1 = portolan_ide::hover(&db, flows_file, offset(&text, "first.web", 7)).unwrap();
     assert!(on_web1.markdown.contains("TCP 8443 (`tcp/8443`) on node `web1`"), "{}", on_web1.markdown);
-    let on_web2 = ide::hover(&db, flows_file, offset(&text, "web2.web", 6)).unwrap();
+    let on_web2 = portolan_ide::hover(&db, flows_file, offset(&text, "web2.web", 6)).unwrap();
     assert!(on_web2.markdown.contains("TCP 443 (`tcp/443`) on node `web2`"), "{}", on_web2.markdown);
 }
 
 /// The labels of the completions at the end of `text`, added to the spec as `deploy.ptl`.
 fn completions_at_end(db: &mut Database, text: &str) -> Vec<String> {
     let file = db.set_file("deploy.ptl", "deploy", text.to_string());
-    ide::completions(db, file, text.len() as u32).into_iter().map(|c| c.label).collect()
+    portolan_ide::completions(db, file, text.len() as u32).into_iter().map(|c| c.label).collect()
 }
 
 #[test]
@@ -202,7 +202,7 @@ fn completion_on_a_node_of_two_components_offers_the_qualifiers_a_flow_needs() {
     assert_eq!(at_end(&mut db, "flow users."), ["web"]);
 
     let file = db.set_file("deploy.ptl", "deploy", format!("{STACKS}flow server."));
-    let found = ide::completions(&db, file, STACKS.len() as u32 + 12);
+    let found = portolan_ide::completions(&db, file, STACKS.len() as u32 + 12);
     let master = found.iter().find(|c| c.label == "Master").unwrap();
     assert_eq!(master.detail.as_deref(), Some("Master stack: for `db`"));
 }

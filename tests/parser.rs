@@ -215,7 +215,7 @@ fn comments_docs_and_strings() {
 fn blank_lines_between_module_doc_lines_count_once() {
     let text = "//! First.\n\n\n\n//! Second.\n//!\n\n//! Third.\n\n\nflow a.b -> c.d\n";
     assert_eq!(parse(text).module_docs, "First.\n\nSecond.\n\nThird.");
-    assert_eq!(parse(&portolan::fmt::format(text)).module_docs, parse(text).module_docs);
+    assert_eq!(parse(&portolan_fmt::format(text)).module_docs, parse(text).module_docs);
 }
 
 #[test]

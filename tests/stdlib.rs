@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use portolan::Database;
 use portolan::items::{ItemKind, file_items};
-use portolan::ports::Transport;
 use portolan::resolve::protocol_info;
+use portolan_model::ports::Transport;
 
 #[test]
 fn the_standard_library_has_no_diagnostics() {

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use portolan::Database;
-use portolan::emit::{Target, emit};
 use portolan::export::export;
 use portolan_bench::{Size, generate};
+use portolan_emit::{Target, emit};
 
 fn load(flows: usize) -> Database {
     let mut db = Database::new();

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Component;
 
 use libfuzzer_sys::fuzz_target;
-use portolan::emit::{Output, Target, emit};
+use portolan_emit::{Output, Target, emit};
 use portolan::{Database, Severity};
 
 thread_local! {

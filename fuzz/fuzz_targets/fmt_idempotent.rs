@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portolan::fmt::format;
+use portolan_fmt::format;
 use portolan_syntax::Parse;
 use portolan_tests::comments_of;
 

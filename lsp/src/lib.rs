@@ -2,7 +2,7 @@
 //! quick fixes, inlay hints, semantic tokens, folding and formatting over LSP, on the same
 //! incremental database as the `portolan` command. `portolan lsp` runs [`run_stdio`].
 //!
-//! Only this crate knows LSP types: the editor features are `portolan::ide`, with byte offsets;
+//! Only this crate knows LSP types: the editor features are `portolan_ide`, with byte offsets;
 //! `convert` turns those into UTF-16 positions.
 
 mod convert;

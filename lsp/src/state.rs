@@ -119,7 +119,7 @@ impl State {
             None => {
                 self.specs.push(Spec { root: None, db: Database::new(), problems: Arc::default() });
                 let name = uri.as_str().rsplit('/').next().unwrap_or("main").trim_end_matches(".ptl");
-                let module = if portolan::ide::is_name(name) { name.to_string() } else { "main".to_string() };
+                let module = if portolan_ide::is_name(name) { name.to_string() } else { "main".to_string() };
                 (self.specs.len() - 1, uri.as_str().to_string(), module)
             }
         };

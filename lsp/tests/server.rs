@@ -228,7 +228,7 @@ async fn hints_tokens_folding_symbols_and_formatting() {
     let formatting = json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 4, "insertSpaces": true } });
     let edits = client.request("textDocument/formatting", formatting).await;
     let formatted = apply(SITE, &edits["result"]);
-    assert_eq!(formatted, portolan::fmt::format(SITE), "the edits give what `portolan fmt` prints");
+    assert_eq!(formatted, portolan_fmt::format(SITE), "the edits give what `portolan fmt` prints");
 }
 
 /// Semantic tokens as `line:column text kind`, one a line.

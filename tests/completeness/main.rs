@@ -16,8 +16,8 @@ use std::path::Path;
 
 use portolan::Database;
 use portolan::analysis::{file_usage, user_files};
-use portolan::ports::{PortRange, PortSet, Transport};
 use portolan::resolve::{flow_info, node_info, protocol_info};
+use portolan_model::ports::{PortRange, PortSet, Transport};
 use portolan_syntax::ast::Direction as FlowDirection;
 
 /// Which way a row's traffic goes, seen from its device.

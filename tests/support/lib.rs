@@ -141,7 +141,7 @@ pub fn examples() -> Vec<std::path::PathBuf> {
 }
 
 /// Every target's files for a spec that must check without errors and name every flow end.
-pub fn build(files: &[(String, String)]) -> Result<Vec<portolan::emit::Output>, String> {
+pub fn build(files: &[(String, String)]) -> Result<Vec<portolan_emit::Output>, String> {
     let db = database(files);
     let diagnostics = portolan::diagnostics(&db);
     if diagnostics.iter().any(|d| d.severity == portolan::Severity::Error) {
@@ -153,14 +153,14 @@ pub fn build(files: &[(String, String)]) -> Result<Vec<portolan::emit::Output>, 
         return Err(rendered(&db, &problems));
     }
     let mut out = Vec::new();
-    for &target in portolan::emit::Target::ALL {
-        out.extend(portolan::emit::emit(&export.model, target).map_err(|e| e.to_string())?);
+    for &target in portolan_emit::Target::ALL {
+        out.extend(portolan_emit::emit(&export.model, target).map_err(|e| e.to_string())?);
     }
     Ok(out)
 }
 
 /// Writes a build's files under `dir`.
-pub fn write_outputs(dir: &Path, outputs: &[portolan::emit::Output]) -> std::io::Result<()> {
+pub fn write_outputs(dir: &Path, outputs: &[portolan_emit::Output]) -> std::io::Result<()> {
     for output in outputs {
         let path = dir.join(&output.path);
         if let Some(parent) = path.parent() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use portolan::emit::{Output, Target, emit};
+use portolan_emit::{Output, Target, emit};
 
 use crate::Format;
 use crate::check::ReportArgs;

@@ -60,7 +60,7 @@ fn stdin(check: bool) -> ExitCode {
         error!("cannot read standard input: {err}").print();
         return ExitCode::from(EXIT_USAGE);
     }
-    let formatted = portolan::fmt::format(&text);
+    let formatted = portolan_fmt::format(&text);
     if check {
         if formatted == text {
             return ExitCode::SUCCESS;
@@ -121,7 +121,7 @@ fn format_file(path: &Path, check: bool) -> std::result::Result<bool, ()> {
         return Err(());
     }
     let text = read.text;
-    let formatted = portolan::fmt::format(&text);
+    let formatted = portolan_fmt::format(&text);
     if formatted == text {
         return Ok(false);
     }

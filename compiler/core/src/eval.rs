@@ -3,7 +3,7 @@
 use portolan_syntax::ast::{BinOp, Expr, ExprKind, PortSpec, PortValue};
 use portolan_syntax::{Name, Span};
 
-use crate::ports::{PortRange, PortSet, Transport};
+use portolan_model::ports::{PortRange, PortSet, Transport};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
@@ -184,7 +184,7 @@ pub fn eval_ports(spec: &PortSpec, scope: &mut dyn Scope, allow_bare: bool) -> (
     let mut ranges = Vec::new();
     let mut errors = Vec::new();
     for term in &spec.terms {
-        let transports = Transport::of(term.transports);
+        let transports = transports_of(term.transports);
         let (start, end) = match &term.value {
             None if allow_bare => (1, 65535),
             None => {
@@ -263,5 +263,15 @@ pub struct NoNames;
 impl Scope for NoNames {
     fn lookup(&mut self, _name: &Name, _span: Span) -> Option<Result<Value, EvalError>> {
         None
+    }
+}
+
+/// The transports a syntax `tcp`, `udp` or `tcp+udp` names.
+pub fn transports_of(transports: portolan_syntax::ast::Transports) -> &'static [Transport] {
+    use portolan_syntax::ast::Transports;
+    match transports {
+        Transports::Tcp => &[Transport::Tcp],
+        Transports::Udp => &[Transport::Udp],
+        Transports::Both => &[Transport::Tcp, Transport::Udp],
     }
 }

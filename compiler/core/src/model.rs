@@ -9,7 +9,8 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{ParamType, Value};
 use crate::items::Item;
 use crate::net::Network;
-use crate::ports::{PortSet, Transport};
+pub use portolan_model::Trust;
+use portolan_model::ports::{PortSet, Transport};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProtocolInfo {
@@ -71,39 +72,6 @@ pub struct ComponentInfo<'db> {
 impl ComponentInfo<'_> {
     pub fn param(&self, name: &str) -> Option<&ParamInfo> {
         self.params.iter().find(|p| p.name == name)
-    }
-}
-
-/// How much a zone is trusted, from least to most.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Trust {
-    Untrusted,
-    Dmz,
-    Internal,
-    Restricted,
-}
-
-impl Trust {
-    pub const NAMES: &'static [&'static str] = &["untrusted", "dmz", "internal", "restricted"];
-
-    pub fn parse(text: &str) -> Option<Trust> {
-        Some(match text {
-            "untrusted" => Trust::Untrusted,
-            "dmz" => Trust::Dmz,
-            "internal" => Trust::Internal,
-            "restricted" => Trust::Restricted,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trust::Untrusted => "untrusted",
-            Trust::Dmz => "dmz",
-            Trust::Internal => "internal",
-            Trust::Restricted => "restricted",
-        }
     }
 }
 

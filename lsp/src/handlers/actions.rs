@@ -1,6 +1,5 @@
 //! Code actions: the quick fixes of the diagnostics in the requested range.
 
-use portolan::ide;
 use tower_lsp_server::ls_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range};
 
 use super::diagnostics::to_lsp;
@@ -9,7 +8,7 @@ use crate::state::Snapshot;
 
 pub fn code_actions(snapshot: &Snapshot, range: Range) -> Vec<CodeActionOrCommand> {
     let span = snapshot.lines(snapshot.file).span(range);
-    ide::code_actions(&snapshot.db, snapshot.file, span)
+    portolan_ide::code_actions(&snapshot.db, snapshot.file, span)
         .into_iter()
         .map(|action| {
             CodeActionOrCommand::CodeAction(CodeAction {

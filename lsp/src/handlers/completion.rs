@@ -1,7 +1,7 @@
 //! Completion: keywords, names in scope, the ports of a node after `node.` (or the components
 //! that qualify them), module paths and imported names in `use` items.
 
-use portolan::ide::{self, CompletionKind, NameKind};
+use portolan_ide::{CompletionKind, NameKind};
 use tower_lsp_server::ls_types::{CompletionItem, CompletionItemKind, Position};
 
 use crate::state::Snapshot;
@@ -22,7 +22,7 @@ fn kind(kind: CompletionKind) -> CompletionItemKind {
 
 pub fn completion(snapshot: &Snapshot, position: Position) -> Vec<CompletionItem> {
     let offset = snapshot.lines(snapshot.file).offset(position);
-    ide::completions(&snapshot.db, snapshot.file, offset)
+    portolan_ide::completions(&snapshot.db, snapshot.file, offset)
         .into_iter()
         .map(|c| CompletionItem {
             label: c.label,

@@ -1,6 +1,6 @@
 //! What an editor draws over the text: inlay hints, semantic tokens, folding ranges.
 
-use portolan::ide::{self, FoldKind, NameKind, TokenKind};
+use portolan_ide::{FoldKind, NameKind, TokenKind};
 use tower_lsp_server::ls_types::{
     FoldingRange, FoldingRangeKind, InlayHint, InlayHintKind, InlayHintLabel, Range, SemanticToken,
     SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
@@ -11,7 +11,7 @@ use crate::state::Snapshot;
 pub fn inlay_hints(snapshot: &Snapshot, range: Range) -> Vec<InlayHint> {
     let lines = snapshot.lines(snapshot.file);
     let span = lines.span(range);
-    ide::inlay_hints(&snapshot.db, snapshot.file)
+    portolan_ide::inlay_hints(&snapshot.db, snapshot.file)
         .into_iter()
         .filter(|hint| span.contains(hint.offset))
         .map(|hint| InlayHint {
@@ -61,7 +61,7 @@ pub fn semantic_tokens(snapshot: &Snapshot) -> SemanticTokens {
     let lines = snapshot.lines(snapshot.file);
     let mut data = Vec::new();
     let (mut line, mut start) = (0, 0);
-    for token in ide::semantic_tokens(&snapshot.db, snapshot.file) {
+    for token in portolan_ide::semantic_tokens(&snapshot.db, snapshot.file) {
         let Some(index) = TOKEN_TYPES.iter().position(|(k, _)| *k == token.kind) else { continue };
         let range = lines.range(token.span);
         if range.end.line != range.start.line || range.end.character <= range.start.character {
@@ -88,7 +88,7 @@ pub fn semantic_tokens(snapshot: &Snapshot) -> SemanticTokens {
 
 pub fn folding_ranges(snapshot: &Snapshot) -> Vec<FoldingRange> {
     let lines = snapshot.lines(snapshot.file);
-    ide::folding_ranges(&snapshot.db, snapshot.file)
+    portolan_ide::folding_ranges(&snapshot.db, snapshot.file)
         .into_iter()
         .filter_map(|fold| {
             let range = lines.range(fold.span);

@@ -7,7 +7,7 @@ use crate::state::Snapshot;
 /// No edit when the text is already formatted.
 pub fn format(snapshot: &Snapshot) -> Vec<TextEdit> {
     let text = snapshot.text();
-    let formatted = portolan::fmt::format(text);
+    let formatted = portolan_fmt::format(text);
     if formatted == text {
         return Vec::new();
     }

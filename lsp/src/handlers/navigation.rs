@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use portolan::ide::{self, FileRange, RenameError};
+use portolan_ide::{FileRange, RenameError};
 use tower_lsp_server::ls_types::{
     GotoDefinitionResponse, Hover, HoverContents, Location, MarkupContent, MarkupKind, Position, PrepareRenameResponse,
     TextEdit, Uri, WorkspaceEdit,
@@ -20,7 +20,7 @@ pub fn location(snapshot: &Snapshot, range: FileRange) -> Option<Location> {
 }
 
 pub fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
-    let found = ide::hover(&snapshot.db, snapshot.file, offset(snapshot, position))?;
+    let found = portolan_ide::hover(&snapshot.db, snapshot.file, offset(snapshot, position))?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: found.markdown }),
         range: Some(snapshot.lines(snapshot.file).range(found.span)),
@@ -28,12 +28,12 @@ pub fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
 }
 
 pub fn definition(snapshot: &Snapshot, position: Position) -> Option<GotoDefinitionResponse> {
-    let declaration = ide::definition(&snapshot.db, snapshot.file, offset(snapshot, position))?;
+    let declaration = portolan_ide::definition(&snapshot.db, snapshot.file, offset(snapshot, position))?;
     location(snapshot, declaration.name).map(GotoDefinitionResponse::Scalar)
 }
 
 pub fn references(snapshot: &Snapshot, position: Position, include_declaration: bool) -> Option<Vec<Location>> {
-    let found = ide::references(&snapshot.db, snapshot.file, offset(snapshot, position), include_declaration);
+    let found = portolan_ide::references(&snapshot.db, snapshot.file, offset(snapshot, position), include_declaration);
     if found.is_empty() {
         return None;
     }
@@ -41,7 +41,7 @@ pub fn references(snapshot: &Snapshot, position: Position, include_declaration: 
 }
 
 pub fn prepare_rename(snapshot: &Snapshot, position: Position) -> Result<Option<PrepareRenameResponse>, RenameError> {
-    match ide::prepare_rename(&snapshot.db, snapshot.file, offset(snapshot, position)) {
+    match portolan_ide::prepare_rename(&snapshot.db, snapshot.file, offset(snapshot, position)) {
         Ok((range, placeholder)) => {
             let range = snapshot.lines(range.file).range(range.span);
             Ok(Some(PrepareRenameResponse::RangeWithPlaceholder { range, placeholder }))
@@ -52,12 +52,12 @@ pub fn prepare_rename(snapshot: &Snapshot, position: Position) -> Result<Option<
 }
 
 pub fn rename(snapshot: &Snapshot, position: Position, new_name: &str) -> Result<Option<WorkspaceEdit>, RenameError> {
-    let edits = ide::rename(&snapshot.db, snapshot.file, offset(snapshot, position), new_name)?;
+    let edits = portolan_ide::rename(&snapshot.db, snapshot.file, offset(snapshot, position), new_name)?;
     Ok(Some(workspace_edit(snapshot, &edits)))
 }
 
 /// Edits grouped by file; edits in files without a URI are left out.
-pub fn workspace_edit(snapshot: &Snapshot, edits: &[ide::TextEdit]) -> WorkspaceEdit {
+pub fn workspace_edit(snapshot: &Snapshot, edits: &[portolan_ide::TextEdit]) -> WorkspaceEdit {
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for edit in edits {
         let Some(uri) = snapshot.uri(edit.range.file) else { continue };

@@ -1,6 +1,6 @@
 //! The outline of a document, and workspace symbol search.
 
-use portolan::ide::{self, SymbolKind};
+use portolan_ide::SymbolKind;
 use tower_lsp_server::ls_types::{self as lsp, DocumentSymbol, Location, OneOf, WorkspaceSymbol};
 
 use super::navigation::location;
@@ -23,10 +23,10 @@ fn kind(kind: SymbolKind) -> lsp::SymbolKind {
 
 pub fn document_symbols(snapshot: &Snapshot) -> Vec<DocumentSymbol> {
     let lines = snapshot.lines(snapshot.file);
-    ide::document_symbols(&snapshot.db, snapshot.file).iter().map(|s| convert(&lines, s)).collect()
+    portolan_ide::document_symbols(&snapshot.db, snapshot.file).iter().map(|s| convert(&lines, s)).collect()
 }
 
-fn convert(lines: &Lines<'_>, symbol: &ide::Symbol) -> DocumentSymbol {
+fn convert(lines: &Lines<'_>, symbol: &portolan_ide::Symbol) -> DocumentSymbol {
     let range = lines.range(symbol.span);
     let mut selection_range = lines.range(symbol.name_span);
     // The name must lie inside the whole; when a syntax error leaves it outside, select the whole.
@@ -52,7 +52,7 @@ pub fn workspace_symbols(snapshots: &[Snapshot], query: &str) -> Vec<WorkspaceSy
     let mut out: Vec<WorkspaceSymbol> = Vec::new();
     let mut seen: Vec<Location> = Vec::new();
     for snapshot in snapshots {
-        for symbol in ide::workspace_symbols(&snapshot.db, query) {
+        for symbol in portolan_ide::workspace_symbols(&snapshot.db, query) {
             let Some(location) = location(snapshot, symbol.range) else { continue };
             if seen.contains(&location) {
                 continue;

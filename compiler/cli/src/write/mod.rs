@@ -13,7 +13,7 @@ mod transaction;
 use std::path::Path;
 
 use crate::error::Result;
-use portolan::emit::{Output, Target};
+use portolan_emit::{Output, Target};
 
 pub use plan::Plan;
 pub use transaction::Done;

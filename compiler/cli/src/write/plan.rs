@@ -9,7 +9,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Result, error};
-use portolan::emit::{Output, Target};
+use portolan_emit::{Output, Target};
 
 use super::manifest::{self, Manifest};
 

@@ -13,7 +13,7 @@ use std::io::{self, ErrorKind};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use portolan::emit::{Output, Target};
+use portolan_emit::{Output, Target};
 
 use super::manifest;
 use super::plan::{Write, plan};

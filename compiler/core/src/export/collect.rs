@@ -5,10 +5,11 @@
 use portolan_syntax::ast::{Direction, PortKind as SyntaxKind, ReplicaCount};
 use rustc_hash::FxHashMap;
 
-use super::{
-    AddressOrigin, Component, End, Export, Flow, HopKind, Model, Node, Port, PortKind, Replicas, Route, RuleAddresses,
-    Zone,
+use portolan_model::{
+    AddressOrigin, Component, End, Flow, HopKind, Model, Node, Port, PortKind, Replicas, Route, RuleAddresses, Zone,
 };
+
+use super::Export;
 use crate::check;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::Diagnostic;
@@ -41,8 +42,8 @@ pub fn export(db: &dyn Db) -> Export {
     let names = Names { nodes: &node_names, zones: &zone_names, ports: &port_names, origins: &origins };
 
     let mut model = Model {
-        format: super::FORMAT,
-        version: super::VERSION,
+        format: portolan_model::FORMAT,
+        version: portolan_model::VERSION,
         zones,
         nodes,
         flows: Vec::new(),

@@ -13,7 +13,7 @@ pub use component::component_info;
 pub use flow::flow_info;
 pub use flow::{End, port_decl_location};
 pub use node::{PortLookup, find_port, node_info};
-pub(crate) use params::ParamEnv;
+pub use params::ParamEnv;
 pub use policy::policy_info;
 pub use protocol::protocol_info;
 pub use zone::zone_info;

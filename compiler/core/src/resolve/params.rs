@@ -9,7 +9,7 @@ use crate::model::ParamInfo;
 /// Evaluates parameter references for one component: a node's value if it sets one, else the
 /// default (which may use other parameters). A value that breaks its type, a missing required
 /// value or a cycle evaluates to [`EvalError::Poisoned`]; those are reported where they arise.
-pub(crate) struct ParamEnv<'a> {
+pub struct ParamEnv<'a> {
     params: &'a [ParamInfo],
     overrides: FxHashMap<Name, Value>,
     cache: FxHashMap<Name, Result<Value, EvalError>>,

@@ -5,7 +5,7 @@ use crate::db::Db;
 use crate::eval::{NoNames, eval_ports};
 use crate::items::Item;
 use crate::model::ProtocolInfo;
-use crate::ports::{PortSet, Transport};
+use portolan_model::ports::{PortSet, Transport};
 
 #[salsa::tracked(returns(ref))]
 pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
@@ -25,7 +25,7 @@ pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
     let mut transports: Vec<Transport> = Vec::new();
     let mut with_ports = Vec::new();
     for term in &decl.ports.terms {
-        transports.extend(Transport::of(term.transports));
+        transports.extend(crate::eval::transports_of(term.transports));
         if term.value.is_some() {
             with_ports.push(term.clone());
         }

@@ -1,0 +1,62 @@
+//! `html`: `ports.html`, one self-contained page (no scripts, no external resources) with the
+//! port matrices and the diagram as inline SVG.
+
+use super::svg;
+use super::table::{Block, document};
+use portolan_model::Model;
+
+const STYLE: &str = "body { font-family: sans-serif; margin: 2em; color: #222; }\n\
+table { border-collapse: collapse; margin: 1em 0; }\n\
+th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }\n\
+th { background: #eee; }\n\
+figure { margin: 1em 0; overflow-x: auto; }\n";
+
+pub fn emit(model: &Model) -> String {
+    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    out.push_str("<title>Ports and flows</title>\n");
+    out.push_str(&format!("<style>\n{STYLE}</style>\n</head>\n<body>\n"));
+    for block in document(model) {
+        match block {
+            Block::Heading(level, text) => out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(&text))),
+            Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>\n", escape(&text))),
+            Block::Diagram => out.push_str(&format!("<figure>\n{}</figure>\n", svg::emit(model))),
+            Block::Table(table) => {
+                out.push_str("<table>\n<thead><tr>");
+                for cell in table.header {
+                    out.push_str(&format!("<th>{}</th>", escape(cell)));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for cells in &table.rows {
+                    out.push_str("<tr>");
+                    for cell in cells {
+                        out.push_str(&format!("<td>{}</td>", escape(cell)));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// Text for HTML (and XML) content and attribute values: `&`, `<`, `>`, `"` and `'` as
+/// character references; control characters other than tab and newline, which XML does not
+/// allow, as spaces.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,113 @@
+//! The emitters of `portolan build`: one module per target, each a pure function from the
+//! exported [`Model`] to files (paths relative to the output folder). Emitters never read the
+//! database, do no I/O and give byte-identical output for an identical model.
+
+mod aerleon;
+mod dot;
+mod file_name;
+mod html;
+mod ident;
+mod iptables;
+mod markdown;
+mod mermaid;
+mod nftables;
+mod rules;
+mod svg;
+mod table;
+
+use std::path::PathBuf;
+
+use portolan_model::Model;
+
+/// One file an emitter writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// Relative to the output folder, with `/` between folders.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Output {
+    fn new(path: impl Into<PathBuf>, text: String) -> Output {
+        Output { path: path.into(), text }
+    }
+}
+
+/// Why an emitter could not write a hop. The build reports these as diagnostics (P603) before
+/// any emitter runs; an emitter refuses rather than drop a hop if it meets one anyway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmitError {
+    pub message: String,
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What `portolan build --emit` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Json,
+    Nftables,
+    Iptables,
+    Aerleon,
+    Markdown,
+    Html,
+    Dot,
+    Mermaid,
+    Svg,
+}
+
+impl Target {
+    pub const ALL: &'static [Target] = &[
+        Target::Json,
+        Target::Nftables,
+        Target::Iptables,
+        Target::Aerleon,
+        Target::Markdown,
+        Target::Html,
+        Target::Dot,
+        Target::Mermaid,
+        Target::Svg,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Json => "json",
+            Target::Nftables => "nftables",
+            Target::Iptables => "iptables",
+            Target::Aerleon => "aerleon",
+            Target::Markdown => "markdown",
+            Target::Html => "html",
+            Target::Dot => "dot",
+            Target::Mermaid => "mermaid",
+            Target::Svg => "svg",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Target> {
+        Target::ALL.iter().copied().find(|t| t.name() == text.trim())
+    }
+
+    /// Firewall rules: every hop must name addresses (P603).
+    pub fn writes_rules(self) -> bool {
+        matches!(self, Target::Nftables | Target::Iptables | Target::Aerleon)
+    }
+}
+
+/// The files one target writes for a model.
+pub fn emit(model: &Model, target: Target) -> Result<Vec<Output>, EmitError> {
+    Ok(match target {
+        Target::Json => vec![Output::new("model.json", model.to_json())],
+        Target::Nftables => nftables::emit(model)?,
+        Target::Iptables => iptables::emit(model)?,
+        Target::Aerleon => aerleon::emit(model)?,
+        Target::Markdown => vec![Output::new("ports.md", markdown::emit(model))],
+        Target::Html => vec![Output::new("ports.html", html::emit(model))],
+        Target::Dot => vec![Output::new("diagram.dot", dot::emit(model))],
+        Target::Mermaid => vec![Output::new("diagram.mmd", mermaid::emit(model))],
+        Target::Svg => vec![Output::new("diagram.svg", svg::emit(model))],
+    })
+}

@@ -1,0 +1,271 @@
+//! The checked model as plain data: what `portolan build` writes as `model.json` (format
+//! `portolan-model`, version 1, documented in `spec/model.md`) and what every emitter reads.
+//!
+//! This crate depends on no other crate of the compiler: the core's export builds a [`Model`]
+//! from the database, and the emitters, which depend on this crate alone, never see more.
+//! Everything is in a fixed order — files by path, items in source order — so identical input
+//! gives identical output.
+
+pub mod ports;
+mod trust;
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::ports::{PortRange, PortSet, Transport};
+pub use crate::trust::Trust;
+
+/// The value of the model's `format` field.
+pub const FORMAT: &str = "portolan-model";
+/// The version of the model's shape; it changes when a field changes meaning or disappears.
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Model {
+    pub format: &'static str,
+    pub version: u32,
+    pub zones: Vec<Zone>,
+    pub nodes: Vec<Node>,
+    /// Every hop of every flow, in flow order: what opens a connection to what.
+    pub flows: Vec<Flow>,
+    /// Every `flow` as written, in spec order, with the indices of its hops in `flows`.
+    pub routes: Vec<Route>,
+    /// Lookups by name, built on first use, so that emitters stay linear in the model's size.
+    #[serde(skip)]
+    pub lookup: OnceLock<Lookup>,
+}
+
+/// Nodes and zones by name, and the hops leaving and reaching each node's port.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lookup {
+    nodes: FxHashMap<String, usize>,
+    zones: FxHashMap<String, usize>,
+    leaving: FxHashMap<(String, String), Vec<usize>>,
+    reaching: FxHashMap<(String, String), Vec<usize>>,
+}
+
+impl Lookup {
+    fn build(model: &Model) -> Lookup {
+        let mut lookup = Lookup::default();
+        for (i, node) in model.nodes.iter().enumerate() {
+            lookup.nodes.entry(node.name.clone()).or_insert(i);
+        }
+        for (i, zone) in model.zones.iter().enumerate() {
+            lookup.zones.entry(zone.name.clone()).or_insert(i);
+        }
+        for (i, flow) in model.flows.iter().enumerate() {
+            lookup.leaving.entry((flow.from.node.clone(), flow.from.port.clone())).or_default().push(i);
+            lookup.reaching.entry((flow.to.node.clone(), flow.to.port.clone())).or_default().push(i);
+        }
+        lookup
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Zone {
+    pub name: String,
+    pub title: String,
+    pub trust: Trust,
+    pub cidrs: Vec<String>,
+    pub docs: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Node {
+    pub name: String,
+    pub zone: String,
+    /// The node's title, or its name when the spec gives none.
+    pub title: String,
+    pub addresses: Vec<String>,
+    pub components: Vec<Component>,
+    /// `null` for one host, a number for a cluster (`[3]`), `"*"` for a group of unknown size.
+    pub replicas: Option<Replicas>,
+    pub docs: String,
+    /// What firewall rules use for this node's addresses.
+    pub rule_addresses: RuleAddresses,
+    /// The node's ports whose condition holds, in component then declaration order.
+    pub ports: Vec<Port>,
+}
+
+impl Node {
+    pub fn port(&self, name: &str) -> Option<&Port> {
+        self.ports.iter().find(|p| p.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Replicas {
+    Count(u64),
+    Any(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Component {
+    pub name: String,
+    pub title: String,
+}
+
+/// Where the addresses a rule uses for a node come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AddressOrigin {
+    /// The node's own `address` list.
+    Node,
+    /// The node has none: its zone's `cidr` list.
+    ZoneCidrs,
+    /// Neither, in an `untrusted` zone: the internet, any address.
+    Any,
+    /// Neither, in a zone that is not `untrusted`: no rule can name it (P603).
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleAddresses {
+    pub origin: AddressOrigin,
+    /// Empty for `any` and `none`.
+    pub networks: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Port {
+    /// The name flows use: `https`, or `Component.https` when two components of the node
+    /// declare a port of that name.
+    pub name: String,
+    pub component: String,
+    pub kind: PortKind,
+    pub protocol: String,
+    pub protocol_title: String,
+    pub encrypted: bool,
+    /// For an input, where it listens; for an output, the ports it is pinned to, or (not
+    /// pinned) its protocol's default ports: the ports it uses are those of its flows.
+    pub ports: Vec<PortRange>,
+    pub pinned: bool,
+    pub optional: bool,
+    pub shared: bool,
+    pub relay: bool,
+    /// `local Component.port`: served on the host by that component's input.
+    pub local: Option<String>,
+    /// What the port is for: its title, else its doc comment's first paragraph.
+    pub usage: String,
+    /// The settings that configure its port numbers (a parameter's setting name, else the
+    /// parameter's name); empty when the port is fixed.
+    pub configurable: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PortKind {
+    Listen,
+    Connect,
+    Peer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct End {
+    pub node: String,
+    pub port: String,
+}
+
+impl std::fmt::Display for End {
+    /// `node.port`, as a flow writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.node, self.port)
+    }
+}
+
+/// One hop: a connection opened from one node's port to another's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    pub from: End,
+    pub to: End,
+    pub protocol: String,
+    pub label: Option<String>,
+    pub from_zone: String,
+    pub to_zone: String,
+    pub ports: Vec<PortRange>,
+    pub protocol_title: String,
+    pub encrypted: bool,
+    /// The route this hop belongs to: its `number`.
+    pub route: usize,
+    /// Which hop of the route, from 1.
+    pub hop: usize,
+    pub kind: HopKind,
+}
+
+impl Flow {
+    pub fn port_set(&self) -> PortSet {
+        PortSet::new(self.ports.clone())
+    }
+
+    pub fn transports(&self) -> Vec<Transport> {
+        self.port_set().transports()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopKind {
+    /// The one hop of a flow without proxies.
+    Direct,
+    /// A hop of a flow `via` proxies: into a proxy, between proxies, or out of the last one.
+    Via,
+    /// The way back of a two-way flow between peers: the right end opens this connection.
+    Reverse,
+    /// A `local` flow: two roles on one host; no firewall rule.
+    Local,
+}
+
+/// A `flow` as the spec writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Route {
+    /// From 1, in spec order.
+    pub number: usize,
+    pub label: Option<String>,
+    pub docs: String,
+    pub from: End,
+    pub to: End,
+    /// The proxies it goes through, in order.
+    pub via: Vec<String>,
+    /// Written `<->`.
+    pub bidirectional: bool,
+    pub local: bool,
+    /// Indices into the model's `flows`.
+    pub hops: Vec<usize>,
+}
+
+impl Model {
+    fn lookup(&self) -> &Lookup {
+        self.lookup.get_or_init(|| Lookup::build(self))
+    }
+
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.lookup().nodes.get(name).and_then(|&i| self.nodes.get(i))
+    }
+
+    pub fn zone(&self, name: &str) -> Option<&Zone> {
+        self.lookup().zones.get(name).and_then(|&i| self.zones.get(i))
+    }
+
+    /// The hops leaving (`leaving`) or reaching a port of a node, in flow order.
+    pub fn hops_at(&self, node: &str, port: &str, leaving: bool) -> Vec<&Flow> {
+        let lookup = self.lookup();
+        let map = if leaving { &lookup.leaving } else { &lookup.reaching };
+        map.get(&(node.to_string(), port.to_string()))
+            .map(|indices| indices.iter().filter_map(|&i| self.flows.get(i)).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn route(&self, number: usize) -> Option<&Route> {
+        number.checked_sub(1).and_then(|i| self.routes.get(i))
+    }
+
+    /// The model as pretty JSON, with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
