@@ -33,7 +33,7 @@ pub fn diagnostic(db: &dyn Db, node: Item<'_>, decl: &NodeDecl, component: Item<
         (decl.span.end.saturating_sub(1), format!(" {} = {example} ", param.name))
     };
     let span = portolan_syntax::Span::new(at, at);
-    diagnostic = diagnostic.fix(format!("set `{}`", param.name), vec![Edit { location: node.at(db, span), text }]);
+    diagnostic = diagnostic.template(format!("set `{}`", param.name), vec![Edit { location: node.at(db, span), text }]);
     diagnostic
 }
 
