@@ -65,9 +65,17 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         }
     };
 
-    for path in &decl.components {
+    // Each component once: a repeat is reported, and left out so that its ports do not conflict
+    // with (and make ambiguous) the ports of the first.
+    let mut listed: Vec<(Item<'db>, usize)> = Vec::new();
+    for (index, path) in decl.components.iter().enumerate() {
         match resolve_to(db, item, path, &[ItemKind::Component], diagnostics) {
             Some(target) if target.rest.is_empty() => {
+                if let Some(&(_, first)) = listed.iter().find(|(c, _)| *c == target.item) {
+                    diagnostics.push(check::duplicate::component(db, item, decl, first, index, target.item));
+                    continue;
+                }
+                listed.push((target.item, index));
                 complete &= target.known && component_info(db, target.item).complete;
                 if target.known {
                     info.components.push(target.item);
@@ -81,12 +89,15 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         }
     }
 
+    let mut parsed = Vec::new();
     for address in &decl.addresses {
         match Network::parse(&address.text) {
-            Ok(network) => info.addresses.push(network),
+            Ok(network) => parsed.push((network, address.span)),
             Err(problem) => diagnostics.push(check::invalid_address::diagnostic(db, item, address, &problem)),
         }
     }
+    diagnostics.extend(check::replica_count::check(db, item, decl, &parsed));
+    info.addresses = parsed.into_iter().map(|(network, _)| network).collect();
 
     // What the node sets: each value is a constant, applied to every component with that param
     // (or to one component, when written `Component.param = value`).
