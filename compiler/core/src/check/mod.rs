@@ -5,6 +5,7 @@
 //! resolving; [`item_checks`] runs the checks that need the resolved model.
 
 pub mod ambiguous;
+pub mod candidates;
 pub mod cleartext;
 mod describe;
 pub mod duplicate;
