@@ -5,10 +5,12 @@
 use portolan_syntax::Span;
 use portolan_syntax::ast::NodeDecl;
 
+use crate::analysis::spec_usage;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Edit, Location};
 use crate::items::{Item, ItemKind, file_items};
 use crate::resolve::{component_info, node_info};
+use crate::scope::{Resolved, lookup, module_scope};
 
 /// The edit that makes `node` set `param` of `component` to `value` (text as written): it
 /// replaces the value of a setting the node already has for it, else adds the setting to the
@@ -75,6 +77,36 @@ pub fn add_to_policy(db: &dyn Db, policy: Item<'_>, statement: &str) -> Option<E
     let decl = policy.policy_decl(db)?;
     let close = decl.span.end.saturating_sub(1);
     Some(Edit { location: policy.at(db, Span::new(close, close)), text: format!("    {statement}\n") })
+}
+
+/// True when the module of `file` names each item by the name given with it.
+pub fn can_name(db: &dyn Db, file: SourceFile, names: &[(&str, Item<'_>)]) -> bool {
+    let scope = module_scope(db, file);
+    names.iter().all(|&(name, item)| lookup(db, scope, name) == Ok(Resolved::Item(item)))
+}
+
+/// The edit that adds `statement` to the spec's policy: to the `preferred` block, else to a block
+/// in `file`, else to any block, whichever module can name `names`; else a new `policy` block
+/// at the end of `file`, if its module can. `None` when no module can.
+pub fn policy_statement(
+    db: &dyn Db,
+    preferred: Option<Item<'_>>,
+    file: SourceFile,
+    statement: &str,
+    names: &[(&str, Item<'_>)],
+) -> Option<Edit> {
+    let policies = &spec_usage(db).policies;
+    let in_file = policies.iter().copied().filter(|p| p.file(db) == file);
+    let block = preferred
+        .into_iter()
+        .chain(in_file)
+        .chain(policies.iter().copied())
+        .find(|p| p.policy_decl(db).is_some() && can_name(db, p.file(db), names));
+    match block {
+        Some(policy) => add_to_policy(db, policy, statement),
+        None if can_name(db, file, names) => Some(append(file, &format!("\npolicy {{\n    {statement}\n}}"))),
+        None => None,
+    }
 }
 
 /// The edit that appends an item to the end of a file.
