@@ -67,6 +67,7 @@ pub fn policy_defaults(db: &dyn Db, policy: &SpecPolicy<'_>) -> Vec<Diagnostic> 
                 .primary(again.policy.at(db, again.span), format!("`default {}` again", again.action.keyword()))
                 .secondary(first.policy.at(db, first.span), "first stated here")
                 .help("a spec has one default action; keep one `default` statement")
+                .fix("remove this `default`", vec![super::edit::remove(db, again.policy, again.span)])
         })
         .collect()
 }

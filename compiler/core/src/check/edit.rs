@@ -9,6 +9,7 @@ use crate::analysis::spec_usage;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Edit, Location};
 use crate::items::{Item, ItemKind, file_items};
+use crate::model::NodePort;
 use crate::resolve::{component_info, node_info};
 use crate::scope::{Resolved, lookup, module_scope};
 
@@ -107,6 +108,19 @@ pub fn policy_statement(
         None if can_name(db, file, names) => Some(append(file, &format!("\npolicy {{\n    {statement}\n}}"))),
         None => None,
     }
+}
+
+/// The edit that adds an attribute (` optional`, ` shared`) to the declaration of a node's port
+/// in its component, right after its protocol and ports; `None` for a component of the standard
+/// library, which a user cannot edit.
+pub fn mark_port(db: &dyn Db, port: &NodePort<'_>, attribute: &str) -> Option<Edit> {
+    if !port.component.is_user(db) {
+        return None;
+    }
+    let component = component_info(db, port.component);
+    let decl = component.ports.get(port.port_index as usize)?;
+    let end = decl.spec.as_ref().map_or(decl.protocol_span.end, |s| s.span.end.max(decl.protocol_span.end));
+    Some(Edit { location: port.component.at(db, Span::new(end, end)), text: format!(" {attribute}") })
 }
 
 /// The edit that appends an item to the end of a file.

@@ -71,6 +71,7 @@ pub fn self_import(db: &dyn Db, item: Item<'_>, decl: &UseDecl) -> Diagnostic {
     Diagnostic::new(Code::ImportCycle, format!("module `{}` uses itself", decl.module.text()))
         .primary(item.at(db, decl.module.span), "this is the module's own name")
         .help("remove this `use`: a module's own items are always in scope")
+        .fix("remove this `use`", vec![super::edit::remove(db, item, decl.span)])
 }
 
 /// Tarjan's algorithm: the strongly connected components of a graph, each sorted.

@@ -55,14 +55,8 @@ pub fn diagnostic<'db>(
             .take(3)
             .map(|c| c.path)
             .collect();
-        if spec.is_empty() {
-            return diagnostic.help(format!("connect `{}` to an input that speaks {pa}", from.path.text()));
-        }
-        diagnostic = diagnostic.help(format!(
-            "no input of `{node}` speaks {pa}; connect `{}` to one that does: {}",
-            from.path.text(),
-            listed(&spec)
-        ));
+        // The spec's inputs that fit are the fixes.
+        diagnostic = diagnostic.help(format!("connect `{}` to an input that speaks {pa}", from.path.text()));
         spec
     } else {
         diagnostic = diagnostic.help(format!("{} speaks {pa}", listed(&fitting)));

@@ -4,17 +4,16 @@
 //! of a flow, or be served on the host: declared `local Component.port` with that component on
 //! the same node.
 
-use portolan_syntax::Span;
 use portolan_syntax::ast::PortKind;
 
-use super::{candidates, node_phrase, port_path, port_phrase};
+use super::{candidates, edit, node_phrase, port_path, port_phrase};
 use crate::analysis::node_usage;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit, Location};
 use crate::items::Item;
 use crate::model::{NodeInfo, NodePort};
-use crate::resolve::{component_info, node_info, port_decl_location, protocol_info};
+use crate::resolve::{node_info, port_decl_location, protocol_info};
 
 /// True when another component on the node serves this output on the host itself.
 pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {
@@ -83,19 +82,12 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
         }
         None => format!("no node of the spec serves {protocol}: add one, and a flow from `{source}` to it"),
     };
-    if port.component.is_user(db) {
+    if let Some(edit) = edit::mark_port(db, port, "optional") {
         help.push_str(&format!(
             "; or, if the deployment does without it, mark `{}` `optional` in its component",
             port.name
         ));
-        let component = component_info(db, port.component);
-        if let Some(decl) = component.ports.get(port.port_index as usize) {
-            let end = decl.spec.as_ref().map_or(decl.protocol_span.end, |s| s.span.end.max(decl.protocol_span.end));
-            diagnostic = diagnostic.fix(
-                format!("mark `{}` optional", port.name),
-                vec![Edit { location: port.component.at(db, Span::new(end, end)), text: " optional".into() }],
-            );
-        }
+        diagnostic = diagnostic.fix(format!("mark `{}` optional", port.name), vec![edit]);
     }
     diagnostic.help(help)
 }

@@ -354,7 +354,15 @@ fn resolve_via<'db>(
     match chosen {
         Some(port) => Some(Endpoint { node: end.node, port }),
         None => {
-            diagnostics.push(check::invalid_proxy::cannot_relay(db, flow, path, end.node, end.info, &relays));
+            diagnostics.push(check::invalid_proxy::cannot_relay(
+                db,
+                flow,
+                path,
+                end.node,
+                end.info,
+                &relays,
+                destination,
+            ));
             None
         }
     }

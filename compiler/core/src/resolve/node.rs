@@ -107,7 +107,9 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         let value = match eval::eval(&set.value, &mut NoNames) {
             Ok(value) => value,
             Err(error) => {
-                diagnostics.push(check::param_type::node_value(db, item, set, &error));
+                // What the value would be with the node's constant settings in its place.
+                let meant = eval::eval(&set.value, &mut Constants(&decl.params)).ok();
+                diagnostics.push(check::param_type::node_value(db, item, set, &error, meant.as_ref()));
                 continue;
             }
         };
@@ -254,5 +256,16 @@ fn report_node_port_errors(
         if matches!(error, PortError::Invalid { .. } | PortError::Reversed { .. }) {
             diagnostics.extend(check::invalid_port::from_error(db, component, error, Some((node, set, port))));
         }
+    }
+}
+
+/// A node's settings whose values are constants, by the name of the parameter they set: what a
+/// setting that names another one (`poke_port = switch_port + 1`) would mean.
+struct Constants<'a>(&'a [ast::ParamSet]);
+
+impl eval::Scope for Constants<'_> {
+    fn lookup(&mut self, name: &Name, _span: portolan_syntax::Span) -> Option<Result<Value, eval::EvalError>> {
+        let set = self.0.iter().find(|set| set.target.last().name == *name)?;
+        Some(eval::eval(&set.value, &mut NoNames))
     }
 }
