@@ -1,5 +1,5 @@
-//! Diagnostics as a JSON array, one object per diagnostic; lines and columns are 1-based and
-//! columns count Unicode scalar values.
+//! Diagnostics as a JSON array, one object per diagnostic, with their fixes; lines and columns
+//! are 1-based and columns count Unicode scalar values (spec/check.md documents every field).
 
 use serde::Serialize;
 
