@@ -10,14 +10,22 @@ use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Edit, Location};
 use crate::items::{Item, ItemKind, file_items};
 use crate::model::NodePort;
-use crate::resolve::{component_info, node_info};
+use crate::resolve::component_info;
 use crate::scope::{Resolved, lookup, module_scope};
 
 /// The edit that makes `node` set `param` of `component` to `value` (text as written): it
 /// replaces the value of a setting the node already has for it, else adds the setting to the
 /// node's block, else gives the node a block. The setting is written `Component.param` when
-/// another component of the node has a parameter of that name too.
-pub fn set_param(db: &dyn Db, node: Item<'_>, component: Item<'_>, param: &str, value: &str) -> Option<Edit> {
+/// another of the node's `components` has a parameter of that name too. (The components are
+/// passed in, so that resolving the node itself can offer this edit.)
+pub fn set_param(
+    db: &dyn Db,
+    node: Item<'_>,
+    components: &[Item<'_>],
+    component: Item<'_>,
+    param: &str,
+    value: &str,
+) -> Option<Edit> {
     let decl = node.node_decl(db)?;
     let component_name = component.name(db);
     let existing = decl.params.iter().find(|set| match set.target.segments.as_slice() {
@@ -28,9 +36,7 @@ pub fn set_param(db: &dyn Db, node: Item<'_>, component: Item<'_>, param: &str, 
     if let Some(set) = existing {
         return Some(Edit { location: node.at(db, set.value.span), text: value.to_string() });
     }
-    let info = node_info(db, node);
-    let shared =
-        info.components.iter().filter(|&&c| c != component && component_info(db, c).param(param).is_some()).count() > 0;
+    let shared = components.iter().any(|&c| c != component && component_info(db, c).param(param).is_some());
     let target = if shared { format!("{component_name}.{param}") } else { param.to_string() };
     Some(add_to_block(db, node, decl, &format!("{target} = {value}")))
 }

@@ -108,7 +108,9 @@ pub fn diagnostic<'db>(db: &'db dyn Db, flow: Item<'db>, from: &End<'db, '_>, to
             )
         };
         diagnostic = diagnostic.help(help);
-        if let Some(edit) = edit::set_param(db, from.node, a.component, param, &value.to_string()) {
+        if let Some(edit) =
+            edit::set_param(db, from.node, &from.info.components, a.component, param, &value.to_string())
+        {
             diagnostic = diagnostic.fix(format!("set `{param} = {value}` on `{node}`"), vec![edit]);
         }
         return diagnostic;
@@ -128,7 +130,7 @@ pub fn diagnostic<'db>(db: &'db dyn Db, flow: Item<'db>, from: &End<'db, '_>, to
             )
         };
         diagnostic = diagnostic.help(help);
-        if let Some(edit) = edit::set_param(db, to.node, b.component, param, &value.to_string()) {
+        if let Some(edit) = edit::set_param(db, to.node, &to.info.components, b.component, param, &value.to_string()) {
             diagnostic = diagnostic.fix(format!("set `{param} = {value}` on `{node}`"), vec![edit]);
         }
         return diagnostic;

@@ -9,7 +9,7 @@ use crate::db::{Db, Origin, SourceFile};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::{Item, ItemKind};
 use crate::model::{NodePort, ParamInfo};
-use crate::resolve::component_info;
+use crate::resolve::{component_info, node_info};
 use crate::scope::{Locals, declared_kind, module_index, module_locals, module_scope};
 
 /// "component", "zone or node": what a reference expected.
@@ -270,7 +270,9 @@ pub fn inactive_port(db: &dyn Db, flow: Item<'_>, path: &ast::Path, node: Item<'
     if let Some(c) = condition {
         let value = (!c.negated).to_string();
         diagnostic = diagnostic.help(format!("set `{} = {value}` on node `{}`", c.param.name, node.name(db)));
-        if let Some(edit) = edit::set_param(db, node, port.component, &c.param.name, &value) {
+        if let Some(edit) =
+            edit::set_param(db, node, &node_info(db, node).components, port.component, &c.param.name, &value)
+        {
             diagnostic = diagnostic.fix(format!("set `{} = {value}` on `{}`", c.param.name, node.name(db)), vec![edit]);
         }
     }

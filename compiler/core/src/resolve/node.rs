@@ -154,7 +154,14 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
                     }
                 }
                 (None, None, _) => {
-                    diagnostics.push(check::required_param::diagnostic(db, item, decl, component, param));
+                    diagnostics.push(check::required_param::diagnostic(
+                        db,
+                        item,
+                        decl,
+                        &info.components,
+                        component,
+                        param,
+                    ));
                 }
                 _ => {}
             }
