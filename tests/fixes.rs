@@ -3,7 +3,8 @@
 //! machine-applicable fix is applied to the files and the spec is checked again; the diagnostic
 //! it fixes must be gone from where it was (its location moved by the edits), and the spec must
 //! not have gained a syntax error. A fix edits only the user's files, and a fix that is a
-//! template holds a `<placeholder>`.
+//! template holds a `<placeholder>`. A fixture's `// fix: CODE title` lines name fixes its
+//! diagnostics must offer, so that a fix cannot disappear unnoticed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
@@ -79,10 +80,23 @@ fn count_at(db: &portolan::Database, diagnostics: &[Diagnostic], code: Code, pat
         .count()
 }
 
+/// The fixes a fixture's `// fix: CODE title` lines say its diagnostics offer.
+fn expected_fixes(files: &[(String, String)]) -> Vec<(String, String)> {
+    let lines = files.iter().flat_map(|(_, text)| text.lines());
+    let expected = lines.filter_map(|line| line.trim().strip_prefix("// fix: "));
+    expected.filter_map(|rest| rest.split_once(' ')).map(|(code, title)| (code.into(), title.into())).collect()
+}
+
 /// Checks every fix of one spec; returns how many were applied, and the failures.
 fn check_spec(name: &str, files: &[(String, String)], failures: &mut Vec<String>) -> usize {
     let db = support::database(files);
     let diagnostics = portolan::diagnostics(&db);
+    for (code, title) in expected_fixes(files) {
+        let offered = diagnostics.iter().any(|d| d.code.as_str() == code && d.fixes.iter().any(|f| f.title == title));
+        if !offered {
+            failures.push(format!("{name}: no {code} diagnostic offers the fix \"{title}\""));
+        }
+    }
     let syntax_errors = diagnostics.iter().filter(|d| d.code == Code::SyntaxError).count();
     let mut applied = 0;
     for diagnostic in &diagnostics {
