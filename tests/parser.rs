@@ -281,7 +281,7 @@ fn messages_say_what_was_expected_in_a_users_words() {
         ("component A { listen portal: https on 443 }", "expected a port such as `tcp/443`, found `443`"),
         ("flow a.b => c.d", "expected `->` or `<->`, found `=`"),
         ("flow a.b ->", "expected a name, but the `flow` ends here"),
-        ("zone z { node n: A { x = } }", "expected a value such as `443` or `switch_port + 1`, found `}`"),
+        ("zone z { node n: A { x = } }", "expected a value such as `443` or `port + 1`, found `}`"),
         (
             "flow a.b -> c.d \"open",
             "expected a closing `\"` (a string ends on the line it starts), but the `flow` ends here",

@@ -84,6 +84,7 @@ codes! {
     NodeZone = "P601", "node-zone", Error, "a node in no zone, or in two";
     PortConflict = "P602", "port-conflict", Error, "two listeners on one host on the same transport and port";
     NoAddress = "P603", "no-address", Error, "a flow end that no firewall rule can name: no address, no CIDR in its zone";
+    ReplicaCount = "P604", "replica-count", Error, "a cluster of no hosts, or one whose addresses contradict its count";
     UnusedComponent = "P701", "unused-component", Warning, "a component no node uses";
     UnusedParam = "P702", "unused-param", Warning, "a parameter no port or condition uses";
     UnusedZone = "P703", "unused-zone", Warning, "a zone with no nodes";

@@ -81,6 +81,28 @@ pub struct Label {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+/// Whether applying a fix as it is resolves its diagnostic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Applicability {
+    /// Applying the edits makes the diagnostic go away (a test applies every such fix of every
+    /// fixture and checks again).
+    MachineApplicable,
+    /// The edits insert a placeholder such as `<port>` for the user to fill in: a template, not
+    /// yet a valid spec.
+    HasPlaceholders,
+}
+
+impl Applicability {
+    /// The name `--format json` writes: `machine-applicable`, `has-placeholders`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "machine-applicable",
+            Applicability::HasPlaceholders => "has-placeholders",
+        }
+    }
 }
 
 /// Replace the text at `location` with `text` (an empty span inserts).
@@ -136,8 +158,15 @@ impl Diagnostic {
         self
     }
 
+    /// A fix that resolves this diagnostic once applied.
     pub fn fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Diagnostic {
-        self.fixes.push(Fix { title: title.into(), edits });
+        self.fixes.push(Fix { title: title.into(), edits, applicability: Applicability::MachineApplicable });
+        self
+    }
+
+    /// A fix whose edits hold a placeholder (`<port>`) the user still has to fill in.
+    pub fn template(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Diagnostic {
+        self.fixes.push(Fix { title: title.into(), edits, applicability: Applicability::HasPlaceholders });
         self
     }
 

@@ -266,6 +266,47 @@ impl Scope for NoNames {
     }
 }
 
+/// `(a, b)` when an expression is `a * name + b` for integers `a` and `b`: numbers, `name`, and
+/// `+`, `-`, `*` with at least one side of each `*` free of `name`. `None` for any other name,
+/// for a value that is not a number, and on overflow.
+pub fn linear_in(expr: &Expr, name: &str) -> Option<(i64, i64)> {
+    match &expr.kind {
+        ExprKind::Int(Some(n)) => Some((0, i64::try_from(*n).ok()?)),
+        ExprKind::Paren(inner) => linear_in(inner, name),
+        ExprKind::Name(path) if path.segments.len() == 1 && path.last().name == name => Some((1, 0)),
+        ExprKind::Binary(left, op, right) => {
+            let ((a1, b1), (a2, b2)) = (linear_in(left, name)?, linear_in(right, name)?);
+            match op {
+                BinOp::Add => Some((a1.checked_add(a2)?, b1.checked_add(b2)?)),
+                BinOp::Sub => Some((a1.checked_sub(a2)?, b1.checked_sub(b2)?)),
+                BinOp::Mul if a1 == 0 => Some((b1.checked_mul(a2)?, b1.checked_mul(b2)?)),
+                BinOp::Mul if a2 == 0 => Some((a1.checked_mul(b2)?, b1.checked_mul(b2)?)),
+                BinOp::Mul => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The value of `name` that makes `a * name + b` equal `target`, if there is an integer one.
+pub fn solve_linear((a, b): (i64, i64), target: i64) -> Option<i64> {
+    let difference = target.checked_sub(b)?;
+    (a != 0 && difference % a == 0).then(|| difference / a)
+}
+
+/// An expression as a spec would write it: `switch_port + 1`, `(base + 2) * 10`.
+pub fn expr_text(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Int(Some(n)) => n.to_string(),
+        ExprKind::Int(None) => "?".to_string(),
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Str(s) => format!("{s:?}"),
+        ExprKind::Name(path) => path.text(),
+        ExprKind::Paren(inner) => format!("({})", expr_text(inner)),
+        ExprKind::Binary(left, op, right) => format!("{} {} {}", expr_text(left), op.symbol(), expr_text(right)),
+    }
+}
+
 /// The transports a syntax `tcp`, `udp` or `tcp+udp` names.
 pub fn transports_of(transports: portolan_syntax::ast::Transports) -> &'static [Transport] {
     use portolan_syntax::ast::Transports;
@@ -273,5 +314,39 @@ pub fn transports_of(transports: portolan_syntax::ast::Transports) -> &'static [
         Transports::Tcp => &[Transport::Tcp],
         Transports::Udp => &[Transport::Udp],
         Transports::Both => &[Transport::Tcp, Transport::Udp],
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)] // a test fails by panicking
+mod tests {
+    use super::{linear_in, solve_linear};
+    use portolan_syntax::ast::{Item, PortValue};
+
+    /// The expression of `tcp/EXPR` in a listener of a parsed component.
+    fn port_expr(expr: &str) -> portolan_syntax::ast::Expr {
+        let parse = portolan_syntax::parse(&format!("component C {{ listen x: tcp on tcp/{expr} }}\n"));
+        let item = parse.items.first().map(|i| &*i.item);
+        let Some(portolan_syntax::ItemSyntax::Parsed(Item::Component(component))) = item else {
+            panic!("`{expr}` does not parse")
+        };
+        match component.ports[0].ports.as_ref().map(|s| &s.terms[0].value) {
+            Some(Some(PortValue::Single(expr))) => expr.clone(),
+            _ => panic!("no single port value"),
+        }
+    }
+
+    #[test]
+    fn linear_expressions_in_one_parameter_are_solved() {
+        assert_eq!(linear_in(&port_expr("p"), "p"), Some((1, 0)));
+        assert_eq!(linear_in(&port_expr("(p + 1)"), "p"), Some((1, 1)));
+        assert_eq!(linear_in(&port_expr("2 * (p - 3) + 10"), "p"), Some((2, 4)));
+        assert_eq!(linear_in(&port_expr("4000"), "p"), Some((0, 4000)));
+        assert_eq!(linear_in(&port_expr("p * p"), "p"), None);
+        assert_eq!(linear_in(&port_expr("p + q"), "p"), None);
+        assert_eq!(solve_linear((1, 1), 4011), Some(4010));
+        assert_eq!(solve_linear((2, 4), 4011), None);
+        assert_eq!(solve_linear((2, 4), 4012), Some(2004));
+        assert_eq!(solve_linear((0, 4000), 4000), None);
     }
 }

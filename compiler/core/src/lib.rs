@@ -20,5 +20,5 @@ pub mod stdlib;
 pub use analysis::{diagnostics, file_diagnostics};
 pub use codes::Code;
 pub use db::{Database, Db, ExecutionLog, Origin, SourceFile, Workspace};
-pub use diagnostic::{Diagnostic, Edit, Fix, Label, Location, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Location, Severity};
 pub use salsa::Durability;

@@ -33,6 +33,16 @@ impl Network {
         Ok(network)
     }
 
+    /// The network a text with host bits set means (`10.0.0.1/8` is in `10.0.0.0/8`); `None`
+    /// when the text is not an address with a prefix length, or has no host bits set.
+    pub fn network_of(text: &str) -> Option<Network> {
+        let (addr, prefix) = text.split_once('/')?;
+        let addr: IpAddr = addr.parse().ok()?;
+        let prefix: u8 = prefix.parse().ok().filter(|&p| p <= if addr.is_ipv4() { 32 } else { 128 })?;
+        let network = Network { addr, prefix };
+        (network.masked() != addr).then(|| Network { addr: network.masked(), prefix })
+    }
+
     pub fn is_ipv4(&self) -> bool {
         self.addr.is_ipv4()
     }

@@ -12,11 +12,21 @@ pub struct SyntaxError {
     /// A short text for the label under the span.
     pub label: String,
     pub help: Option<String>,
+    /// An edit that repairs the error, when the help names one.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// Replace the text at `span` with `text`: "close the string", "remove the `;`".
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Suggestion {
+    pub title: String,
+    pub span: Span,
+    pub text: String,
 }
 
 impl SyntaxError {
     pub fn new(span: Span, message: impl Into<String>, label: impl Into<String>) -> SyntaxError {
-        SyntaxError { span, message: message.into(), label: label.into(), help: None }
+        SyntaxError { span, message: message.into(), label: label.into(), help: None, suggestion: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> SyntaxError {
@@ -56,7 +66,22 @@ pub(crate) fn from_pest(error: &pest::error::Error<Rule>, text: &str) -> SyntaxE
     if let Some(help) = help_for(&positives, &found) {
         err = err.with_help(help);
     }
+    err.suggestion = suggestion_for(&positives, &found, span, pos as u32);
     err
+}
+
+/// The edit the help describes, when it is one: close an unterminated string where its line
+/// ends (`pos`, where the closing quote was expected), remove a `;`.
+fn suggestion_for(positives: &[Rule], found: &Found, span: Span, pos: u32) -> Option<Suggestion> {
+    if positives.contains(&Rule::string_end) {
+        return Some(Suggestion { title: "close the string".into(), span: Span::new(pos, pos), text: "\"".into() });
+    }
+    match found {
+        Found::Token(token) if token == "`;`" => {
+            Some(Suggestion { title: "remove the `;`".into(), span, text: String::new() })
+        }
+        _ => None,
+    }
 }
 
 enum Found {
@@ -141,7 +166,7 @@ fn describe_expected(positives: &[Rule]) -> Option<String> {
     let is_value_start = positives.contains(&Rule::int) && positives.contains(&Rule::path);
     let mut words: Vec<&'static str> = Vec::new();
     if is_value_start {
-        words.push("a value such as `443` or `switch_port + 1`");
+        words.push("a value such as `443` or `port + 1`");
     }
     for rule in positives {
         if is_value_start && matches!(rule, Rule::int | Rule::path | Rule::boolean | Rule::string | Rule::lparen) {
@@ -225,16 +250,16 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::port_range => "a range such as `7600..7610`",
         Rule::param_decl => "`param`",
         Rule::param_type => "a type (`port`, `int`, `bool` or `string`)",
-        Rule::expr => "a value such as `443` or `switch_port + 1`",
+        Rule::expr => "a value such as `443` or `port + 1`",
         Rule::bin_op => "an operator (`+`, `-` or `*`)",
         Rule::boolean => "`true` or `false`",
         Rule::selector => "a zone or node name, or `any`",
         Rule::service => "a protocol or a port such as `https` or `tcp/8443`",
         Rule::replicas => "a replica count such as `[3]`",
         Rule::any_count => "`*`",
-        Rule::component_list => "a component such as `onee.MasterStack`",
+        Rule::component_list => "a component, such as `Server` or `module.Server`",
         Rule::address_decl => "`address`",
-        Rule::param_set => "a parameter setting such as `switch_port = 4010`",
+        Rule::param_set => "a parameter setting such as `port = 8443`",
         Rule::trust_decl => "`trust`",
         Rule::cidr_decl => "`cidr`",
         Rule::node_decl => "`node`",
@@ -256,7 +281,7 @@ fn help_for(positives: &[Rule], found: &Found) -> Option<String> {
         return Some("close the string with `\"` before the end of the line".into());
     }
     if positives.contains(&Rule::arrow) {
-        return Some("a flow goes from an output to an input: `flow client.switch -> server.switch`".into());
+        return Some("a flow goes from an output to an input: `flow node.output -> node.input`".into());
     }
     if let Found::Token(token) = found
         && token == "`;`"

@@ -11,7 +11,7 @@ mod error;
 mod line_index;
 mod lower;
 
-pub use error::SyntaxError;
+pub use error::{Suggestion, SyntaxError};
 pub use line_index::{LineCol, LineIndex};
 pub use smol_str::SmolStr as Name;
 
@@ -169,6 +169,9 @@ fn parse_chunks(text: &str, reuse: impl Fn(&str) -> Option<(Arc<ItemSyntax>, Vec
         errors.extend(chunk_errors.iter().map(|error| {
             let mut error = error.clone();
             error.span = error.span.shifted(offset);
+            if let Some(suggestion) = &mut error.suggestion {
+                suggestion.span = suggestion.span.shifted(offset);
+            }
             error
         }));
         if let Some(item) = item {

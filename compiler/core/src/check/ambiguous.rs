@@ -20,7 +20,15 @@ pub fn glob(db: &dyn Db, owner: Item<'_>, segment: &Ident, items: &[Item<'_>]) -
             diagnostic.secondary(item.name_location(db), format!("declared in `{}`", item.file(db).module(db)));
     }
     let module = items.first().map(|i| i.file(db).module(db).clone()).unwrap_or_default();
-    diagnostic.help(format!("import the one you mean by name: `use {module}.{{{}}}`", segment.name))
+    let mut diagnostic =
+        diagnostic.help(format!("import the one you mean by name: `use {module}.{{{}}}`", segment.name));
+    for item in items {
+        let text = format!("use {}.{{{}}}", item.file(db).module(db), segment.name);
+        if let Some(edit) = super::edit::add_use(db, owner.file(db), &text) {
+            diagnostic = diagnostic.fix(format!("add `{text}`"), vec![edit]);
+        }
+    }
+    diagnostic
 }
 
 /// A port name that more than one component of a node declares, or several inputs that fit.
@@ -49,5 +57,11 @@ pub fn port(
             diagnostic = diagnostic.secondary(location, format!("`{}` of {}", port.name, port.component.name(db)));
         }
     }
-    diagnostic.help(format!("say which one: {}", ports.join(" or ")))
+    diagnostic = diagnostic.help(format!("say which one: {}", ports.join(" or ")));
+    for port in indices.iter().filter_map(|&i| info.ports.get(i as usize)) {
+        let written = super::candidates::node_text(db, path, node, port);
+        let text = format!("{written}.{}.{}", port.component.name(db), port.name);
+        diagnostic = diagnostic.fix(format!("write `{text}`"), vec![super::edit::replace(db, flow, path.span, text)]);
+    }
+    diagnostic
 }

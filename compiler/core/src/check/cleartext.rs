@@ -5,11 +5,13 @@
 //! (always) or at most the level a `require encrypted across` statement names; a hop that an
 //! `allow cleartext` rule matches is accepted on purpose.
 
+use super::edit;
 use super::policy_violation::cleartext_accepted;
 use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::items::Item;
 use crate::model::{HopFacts, Trust};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
@@ -59,9 +61,40 @@ pub fn check_hop<'db>(db: &'db dyn Db, policy: &SpecPolicy<'db>, facts: &HopFact
         diagnostic =
             diagnostic.secondary(rule.policy.at(db, rule.span), format!("encryption required by this rule{label}"));
     }
+    // The rule that accepts this cleartext, with the real zone and protocol names.
+    let (from_name, to_name) =
+        (facts.from_zone_name.as_deref().unwrap_or("?"), facts.to_zone_name.as_deref().unwrap_or("?"));
+    let file = facts.location.file;
+    let zones: Vec<(&str, Item<'db>)> = [(from_name, facts.from_zone), (to_name, facts.to_zone)]
+        .into_iter()
+        .filter_map(|(n, z)| Some((n, z?)))
+        .collect();
+    let by_protocol = match (facts.protocol_name.as_deref(), facts.hop.protocol) {
+        (Some(name), Some(protocol)) => {
+            let mut names = zones.clone();
+            names.push((name, protocol));
+            let rule = format!("allow cleartext {from_name} -> {to_name} on {name}");
+            edit::policy_statement(db, None, file, &rule, &names).map(|e| (rule, e))
+        }
+        _ => None,
+    };
+    let accepted = by_protocol.or_else(|| {
+        let ports: Vec<String> = facts.hop.ports.ranges().iter().map(|r| r.to_string()).collect();
+        let rule = format!("allow cleartext {from_name} -> {to_name} on {}", ports.join(", "));
+        edit::policy_statement(db, None, file, &rule, &zones).map(|e| (rule, e))
+    });
+    let rule = accepted.as_ref().map(|(rule, _)| rule.clone()).unwrap_or_else(|| {
+        format!("allow cleartext {from_name} -> {to_name} on {}", facts.protocol_name.as_deref().unwrap_or("..."))
+    });
     let help = match facts.protocol_name.as_deref().and_then(encrypted_counterpart) {
         Some(better) => format!("use `{better}` instead: an encrypted protocol may cross trust boundaries"),
-        None => "use an encrypted protocol for this flow, keep it inside one zone, or accept it with a reason in the policy: `allow cleartext A -> B on <protocol> \"why\"`".to_string(),
+        None => format!(
+            "use an encrypted protocol for this flow, keep it inside one zone, or accept it in the policy, with a label that says why: `{rule}`"
+        ),
     };
-    Some(diagnostic.help(help))
+    let diagnostic = diagnostic.help(help);
+    match accepted {
+        Some((rule, edit)) => Some(diagnostic.fix(format!("accept it in the policy: `{rule}`"), vec![edit])),
+        None => Some(diagnostic),
+    }
 }

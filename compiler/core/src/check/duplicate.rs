@@ -1,7 +1,7 @@
 //! P102: two declarations of one name in one scope.
 
 use portolan_syntax::Span;
-use portolan_syntax::ast::Ident;
+use portolan_syntax::ast::{Ident, NodeDecl};
 
 use crate::analysis::SpecPolicy;
 use crate::codes::Code;
@@ -27,6 +27,36 @@ pub fn member(db: &dyn Db, owner: Item<'_>, what: &str, ident: &Ident, previous:
         .secondary(owner.at(db, previous), "first given here")
 }
 
+/// A component listed a second time on one node (`onee.DmzServer + onee.DmzServer`): the node
+/// runs it once; the repeat is left out, and the fix removes it.
+pub fn component(
+    db: &dyn Db,
+    node: Item<'_>,
+    decl: &NodeDecl,
+    first: usize,
+    again: usize,
+    component: Item<'_>,
+) -> Diagnostic {
+    let (Some(first_path), Some(path)) = (decl.components.get(first), decl.components.get(again)) else {
+        return Diagnostic::new(Code::DuplicateDefinition, "a component is listed twice on this node");
+    };
+    let diagnostic = Diagnostic::new(
+        Code::DuplicateDefinition,
+        format!("node `{}` lists component `{}` twice", node.name(db), component.name(db)),
+    )
+    .primary(node.at(db, path.span), "listed again here")
+    .secondary(node.at(db, first_path.span), "first listed here")
+    .note("a node is one host: it runs each component once, so the repeat adds nothing");
+    // From the end of the component before the repeat to the end of the repeat: ` + A`.
+    match again.checked_sub(1).and_then(|i| decl.components.get(i)) {
+        Some(before) => diagnostic.help(format!("remove the second `{}`", path.text())).fix(
+            format!("remove the second `{}`", path.text()),
+            vec![super::edit::remove(db, node, Span::new(before.span.end, path.span.end))],
+        ),
+        None => diagnostic,
+    }
+}
+
 /// More than one `default` statement across the spec's policies.
 pub fn policy_defaults(db: &dyn Db, policy: &SpecPolicy<'_>) -> Vec<Diagnostic> {
     let Some(first) = policy.defaults.first() else { return Vec::new() };
@@ -37,6 +67,7 @@ pub fn policy_defaults(db: &dyn Db, policy: &SpecPolicy<'_>) -> Vec<Diagnostic> 
                 .primary(again.policy.at(db, again.span), format!("`default {}` again", again.action.keyword()))
                 .secondary(first.policy.at(db, first.span), "first stated here")
                 .help("a spec has one default action; keep one `default` statement")
+                .fix("remove this `default`", vec![super::edit::remove(db, again.policy, again.span)])
         })
         .collect()
 }

@@ -50,7 +50,18 @@ pub fn cycles(db: &dyn Db) -> Vec<Diagnostic> {
         for &(_, use_item) in &path[..path.len() - 1] {
             diagnostic = diagnostic.secondary(use_item.name_location(db), "part of the cycle");
         }
-        out.push(diagnostic.help("move what both modules need into a third module that both use, or merge them"));
+        let help = if names.len() == 2 {
+            "move what both modules need into a third module that both use, or merge them".to_string()
+        } else {
+            let uses: Vec<String> =
+                names.iter().zip(names.iter().cycle().skip(1)).map(|(a, b)| format!("`{a}` uses `{b}`")).collect();
+            let (last, rest) = uses.split_last().map_or((String::new(), &[][..]), |(l, r)| (l.clone(), r));
+            format!(
+                "{} and {last}: move what these modules need from each other into a module that uses none of them, or merge them",
+                rest.join(", ")
+            )
+        };
+        out.push(diagnostic.help(help));
     }
     out
 }
@@ -60,6 +71,7 @@ pub fn self_import(db: &dyn Db, item: Item<'_>, decl: &UseDecl) -> Diagnostic {
     Diagnostic::new(Code::ImportCycle, format!("module `{}` uses itself", decl.module.text()))
         .primary(item.at(db, decl.module.span), "this is the module's own name")
         .help("remove this `use`: a module's own items are always in scope")
+        .fix("remove this `use`", vec![super::edit::remove(db, item, decl.span)])
 }
 
 /// Tarjan's algorithm: the strongly connected components of a graph, each sorted.

@@ -1,5 +1,6 @@
 //! P401 and P402: ports outside 1..65535, and ranges that are reversed (and so empty).
 
+use portolan_syntax::Span;
 use portolan_syntax::ast::ParamSet;
 
 use crate::codes::Code;
@@ -59,9 +60,15 @@ pub fn from_error(
         )
         .primary(item.at(db, *span), "not a number"),
         PortError::Missing { span } => {
-            Diagnostic::new(Code::MissingPort, "this port names a transport but no port number")
+            let diagnostic = Diagnostic::new(Code::MissingPort, "this port names a transport but no port number")
                 .primary(item.at(db, *span), "which port?")
-                .help("write the port after the transport: `tcp/443`, `udp/7600..7610`")
+                .help("write the port after the transport: `tcp/443`, `udp/7600..7610`");
+            if item.is_user(db) {
+                let end = Span::new(span.end, span.end);
+                diagnostic.template("name the port", vec![Edit { location: item.at(db, end), text: "/<port>".into() }])
+            } else {
+                diagnostic
+            }
         }
         PortError::Eval(EvalError::UnknownName { name, span }) => {
             Diagnostic::new(Code::UnresolvedName, format!("`{name}` is not known here: this port is a constant"))

@@ -5,9 +5,11 @@
 //! resolving; [`item_checks`] runs the checks that need the resolved model.
 
 pub mod ambiguous;
+pub mod candidates;
 pub mod cleartext;
 mod describe;
 pub mod duplicate;
+pub mod edit;
 pub mod flow_direction;
 pub mod import_cycle;
 pub mod invalid_address;
@@ -23,6 +25,7 @@ pub mod policy_violation;
 pub mod port_conflict;
 pub mod port_mismatch;
 pub mod protocol_mismatch;
+pub mod replica_count;
 pub mod required_param;
 pub mod self_flow;
 pub mod syntax;

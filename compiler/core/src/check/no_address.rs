@@ -26,7 +26,7 @@ pub fn diagnostic(db: &dyn Db, flow: Item<'_>, node: Item<'_>) -> Diagnostic {
     diagnostic
         .note("a rule names the node's addresses, else its zone's CIDRs; only an `untrusted` zone with neither means any address")
         .help(format!(
-            "give the node an address (`node {}: ... {{ address 10.0.0.5 }}`) or its zone a `cidr`",
+            "give the node an address (`node {}: ... {{ address <address> }}`) or its zone a `cidr`",
             info.name
         ))
 }

@@ -7,7 +7,7 @@ use portolan_syntax::ast::{Condition, Ident, ParamSet};
 use super::suggest;
 use crate::codes::Code;
 use crate::db::Db;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::eval::{EvalError, ParamType, Value};
 use crate::items::Item;
 use crate::model::ParamInfo;
@@ -17,7 +17,9 @@ pub fn unknown_type(db: &dyn Db, component: Item<'_>, ty: &Ident) -> Diagnostic 
         .primary(component.at(db, ty.span), "unknown type")
         .note("the types are `port` (1 to 65535), `int`, `bool` and `string`");
     match suggest(&ty.name, ParamType::NAMES.iter().copied()) {
-        Some(best) => diagnostic.help(format!("did you mean `{best}`?")),
+        Some(best) => diagnostic
+            .help(format!("did you mean `{best}`?"))
+            .fix(format!("replace with `{best}`"), vec![Edit { location: component.at(db, ty.span), text: best }]),
         None => diagnostic,
     }
 }
@@ -80,15 +82,27 @@ pub fn overflow(db: &dyn Db, item: Item<'_>, span: Span) -> Diagnostic {
     Diagnostic::new(Code::ParamType, "this value is too large to compute").primary(item.at(db, span), "overflows")
 }
 
-/// A node setting whose value could not be computed.
-pub fn node_value(db: &dyn Db, node: Item<'_>, set: &ParamSet, error: &EvalError) -> Diagnostic {
+/// A node setting whose value could not be computed; `meant` is its value with the node's
+/// other (constant) settings in place of the names it uses, when that can be computed.
+pub fn node_value(db: &dyn Db, node: Item<'_>, set: &ParamSet, error: &EvalError, meant: Option<&Value>) -> Diagnostic {
     match error {
-        EvalError::UnknownName { name, span } => Diagnostic::new(
-            Code::UnresolvedName,
-            format!("`{name}` is not known here: a node's settings are constants"),
-        )
-        .primary(node.at(db, *span), "names cannot be used in a node's settings")
-        .help("write the value itself: `switch_port = 4010`"),
+        EvalError::UnknownName { name, span } => {
+            let diagnostic = Diagnostic::new(
+                Code::UnresolvedName,
+                format!("`{name}` is not known here: a node's settings are constants"),
+            )
+            .primary(node.at(db, *span), "names cannot be used in a node's settings");
+            let target = set.target.text();
+            match meant {
+                Some(value) => diagnostic
+                    .help(format!("write the value itself: `{target} = {value}`, what the node's settings make it"))
+                    .fix(
+                        format!("write `{target} = {value}`"),
+                        vec![Edit { location: node.at(db, set.value.span), text: value.to_string() }],
+                    ),
+                None => diagnostic.help(format!("write the value itself: `{target} = <value>`")),
+            }
+        }
         EvalError::Type { span, message } => operator(db, node, *span, message),
         EvalError::Overflow { span } => overflow(db, node, *span),
         EvalError::Poisoned => Diagnostic::new(Code::ParamType, "this value cannot be computed")

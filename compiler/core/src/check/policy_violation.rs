@@ -6,10 +6,11 @@
 
 use portolan_syntax::ast::Action;
 
+use super::edit;
 use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
-use crate::diagnostic::{Diagnostic, Edit};
+use crate::diagnostic::Diagnostic;
 use crate::items::Item;
 use crate::model::{Hop, HopFacts, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
 
@@ -117,22 +118,26 @@ pub fn check_hop<'db>(db: &'db dyn Db, policy: &SpecPolicy<'db>, facts: &HopFact
                 Some(p) => format!("allow {from_name} -> {to_name} on {p}"),
                 None => format!("allow {from_name} -> {to_name}"),
             };
-            let mut diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 Code::PolicyViolation,
                 format!("no policy rule allows {what}, and the default is deny"),
             )
             .primary(facts.location.clone(), "not allowed by any rule")
             .secondary(default.policy.at(db, default.span), "the default that denies it")
             .help(format!("add `{rule}` to the policy"));
-            if let Some(policy_decl) = default.policy.policy_decl(db) {
-                let close = policy_decl.span.end.saturating_sub(1);
-                let at = portolan_syntax::Span::new(close, close);
-                diagnostic = diagnostic.fix(
-                    format!("add `{rule}` to the policy"),
-                    vec![Edit { location: default.policy.at(db, at), text: format!("    {rule}\n") }],
-                );
+            // The rule goes where its names mean the hop's zones (or nodes) and protocol.
+            let mut names: Vec<(&str, Item<'db>)> = vec![
+                (from_name.as_str(), facts.from_zone.unwrap_or(hop.from.node)),
+                (to_name.as_str(), facts.to_zone.unwrap_or(hop.to.node)),
+            ];
+            if let (Some(name), Some(protocol)) = (facts.protocol_name.as_deref(), hop.protocol) {
+                names.push((name, protocol));
             }
-            Some(diagnostic)
+            let edit = edit::policy_statement(db, Some(default.policy), facts.location.file, &rule, &names);
+            Some(match edit {
+                Some(edit) => diagnostic.fix(format!("add `{rule}` to the policy"), vec![edit]),
+                None => diagnostic,
+            })
         }
     }
 }

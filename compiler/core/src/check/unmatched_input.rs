@@ -1,6 +1,6 @@
 //! P202 (warning): a node's input that no flow reaches: an open port nobody uses.
 
-use super::{node_phrase, port_path, port_phrase};
+use super::{edit, node_phrase, port_path, port_phrase};
 use crate::analysis::node_usage;
 use crate::codes::Code;
 use crate::db::Db;
@@ -46,9 +46,13 @@ pub fn check<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
         if let Some(location) = port_decl_location(db, port) {
             diagnostic = diagnostic.secondary(location, format!("`{}` is declared here", port.name));
         }
-        out.push(diagnostic.help(
+        let mut diagnostic = diagnostic.help(
             "add a flow to it; or, if the deployment does not use it, switch it off with the component's `when` parameter or mark it `optional`",
-        ));
+        );
+        if let Some(edit) = edit::mark_port(db, port, "optional") {
+            diagnostic = diagnostic.fix(format!("mark `{}` optional", port.name), vec![edit]);
+        }
+        out.push(diagnostic);
     }
     out
 }

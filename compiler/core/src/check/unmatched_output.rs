@@ -4,18 +4,16 @@
 //! of a flow, or be served on the host: declared `local Component.port` with that component on
 //! the same node.
 
-use portolan_syntax::Span;
 use portolan_syntax::ast::PortKind;
 
-use super::{node_phrase, port_path, port_phrase};
-use crate::analysis::{file_usage, node_usage, user_files};
+use super::{candidates, edit, node_phrase, port_path, port_phrase};
+use crate::analysis::node_usage;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit, Location};
 use crate::items::Item;
 use crate::model::{NodeInfo, NodePort};
-use crate::resolve::{component_info, node_info, port_decl_location, protocol_info};
-use crate::scope::{Resolved, lookup, module_scope};
+use crate::resolve::{node_info, port_decl_location, protocol_info};
 
 /// True when another component on the node serves this output on the host itself.
 pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {
@@ -61,63 +59,35 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
     if let Some(location) = port_decl_location(db, port) {
         diagnostic = diagnostic.secondary(location, format!("`{}` is declared here", port.name));
     }
-    let candidates = serving_inputs(db, node, port);
+    let candidates = candidates::serving_inputs(db, node.file(db), node, port, None);
     let protocol = port.protocol.map_or_else(|| "it".into(), |p| protocol_info(db, p).title.clone());
     let source = port_path(db, node, port);
-    for (target, input) in candidates.iter().take(5) {
-        let flow = format!("flow {source} -> {}.{}", target.name(db), input);
+    for candidate in candidates.iter().take(5) {
+        let flow = format!("flow {source} -> {}", candidate.path);
         diagnostic = diagnostic.fix(
-            format!("add a flow to {}.{input}", target.name(db)),
+            format!("add a flow to {}", candidate.path),
             vec![Edit { location: Location::end_of(node.file(db)), text: format!("{flow}\n") }],
         );
     }
     let mut help = match candidates.first() {
-        Some((target, input)) => {
-            format!(
-                "add a flow from this output to an input that serves {protocol}: `flow {source} -> {}.{input}`",
-                target.name(db)
-            )
+        Some(best) => {
+            let mut help = format!(
+                "add a flow from this output to an input that serves {protocol}: `flow {source} -> {}`",
+                best.path
+            );
+            if let Some(why) = candidates::why_first(db, &candidates, &source, port) {
+                help.push_str(&format!(", the likeliest of {} because {why}", candidates.len()));
+            }
+            help
         }
         None => format!("no node of the spec serves {protocol}: add one, and a flow from `{source}` to it"),
     };
-    if port.component.is_user(db) {
+    if let Some(edit) = edit::mark_port(db, port, "optional") {
         help.push_str(&format!(
             "; or, if the deployment does without it, mark `{}` `optional` in its component",
             port.name
         ));
-        let component = component_info(db, port.component);
-        if let Some(decl) = component.ports.get(port.port_index as usize) {
-            let end = decl.spec.as_ref().map_or(decl.protocol_span.end, |s| s.span.end.max(decl.protocol_span.end));
-            diagnostic = diagnostic.fix(
-                format!("mark `{}` optional", port.name),
-                vec![Edit { location: port.component.at(db, Span::new(end, end)), text: " optional".into() }],
-            );
-        }
+        diagnostic = diagnostic.fix(format!("mark `{}` optional", port.name), vec![edit]);
     }
     diagnostic.help(help)
-}
-
-/// Inputs of the spec's nodes that speak this output's protocol and that the node's module can
-/// name: where a flow from this output could go.
-fn serving_inputs<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Vec<(Item<'db>, String)> {
-    let Some(protocol) = port.protocol else { return Vec::new() };
-    let scope = module_scope(db, node.file(db));
-    let mut out = Vec::new();
-    for &file in user_files(db) {
-        for &other in &file_usage(db, file).nodes {
-            let other_info = node_info(db, other);
-            if other == node && !other_info.is_cluster() {
-                continue;
-            }
-            if lookup(db, scope, other.name(db)) != Ok(Resolved::Item(other)) {
-                continue;
-            }
-            for input in &other_info.ports {
-                if input.active && input.kind.accepts() && input.protocol == Some(protocol) {
-                    out.push((other, input.name.to_string()));
-                }
-            }
-        }
-    }
-    out
 }

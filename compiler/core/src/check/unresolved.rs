@@ -3,14 +3,14 @@
 use portolan_syntax::Span;
 use portolan_syntax::ast::{self, Ident, UseDecl, UseName};
 
-use super::suggest;
+use super::{edit, suggest};
 use crate::codes::Code;
-use crate::db::{Db, SourceFile};
+use crate::db::{Db, Origin, SourceFile};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::{Item, ItemKind};
 use crate::model::{NodePort, ParamInfo};
-use crate::resolve::component_info;
-use crate::scope::{Locals, declared_kind, module_locals};
+use crate::resolve::{component_info, node_info};
+use crate::scope::{Locals, declared_kind, module_index, module_locals, module_scope};
 
 /// "component", "zone or node": what a reference expected.
 pub(crate) fn kinds_phrase(kinds: &[ItemKind]) -> String {
@@ -38,17 +38,101 @@ fn with_suggestion(
     }
 }
 
-/// A name that nothing in scope declares.
-pub fn name(db: &dyn Db, owner: Item<'_>, segment: &Ident, kinds: &[ItemKind], candidates: &[String]) -> Diagnostic {
+/// A name that nothing in scope declares: `segment` of `path`, written in `owner`.
+pub fn name(
+    db: &dyn Db,
+    owner: Item<'_>,
+    path: &ast::Path,
+    segment: &Ident,
+    kinds: &[ItemKind],
+    candidates: &[String],
+) -> Diagnostic {
     let what = kinds_phrase(kinds);
     let diagnostic = Diagnostic::new(Code::UnresolvedName, format!("cannot find {what} `{}`", segment.name))
         .primary(owner.at(db, segment.span), "not found in this module or its imports");
     let diagnostic = with_suggestion(db, diagnostic, owner, segment.span, &segment.name, candidates);
-    if diagnostic.help.is_none() && kinds.contains(&ItemKind::Component) {
-        diagnostic.help("components come from modules: `use vendor.onee` makes `onee.MasterStack` available")
-    } else {
-        diagnostic
+    if diagnostic.help.is_some() {
+        return diagnostic;
     }
+    let file = owner.file(db);
+    // `onee.DmzServer` without `use vendor.onee`: the first segment is the alias of a module.
+    if path.segments.len() > 1 && path.first().span == segment.span {
+        let member = &path.segments[1].name;
+        let modules: Vec<SourceFile> = importable(db, file)
+            .filter(|m| m.module(db).rsplit('.').next() == Some(segment.name.as_str()))
+            .filter(|&m| module_locals(db, m).get(member).is_some())
+            .collect();
+        if let Some(&module) = modules.first() {
+            let name = module.module(db);
+            let diagnostic = diagnostic.help(format!(
+                "`{}` is module `{name}`, which this module does not use: `use {name}` makes `{}` available",
+                segment.name,
+                path.text()
+            ));
+            return match edit::add_use(db, file, &format!("use {name}")) {
+                Some(edit) => diagnostic.fix(format!("add `use {name}`"), vec![edit]),
+                None => diagnostic,
+            };
+        }
+    }
+    if path.segments.len() > 1 {
+        return diagnostic;
+    }
+    // A name another module declares: import it.
+    let declaring: Vec<SourceFile> = importable(db, file)
+        .filter(|&m| {
+            module_locals(db, m).all(&segment.name).any(|i| declared_kind(db, i).is_some_and(|k| kinds.contains(&k)))
+        })
+        .collect();
+    let Some(&first) = declaring.first() else {
+        return if kinds.contains(&ItemKind::Component) {
+            diagnostic.help(format!(
+                "no module of the spec or of the standard library declares a component `{}`",
+                segment.name
+            ))
+        } else {
+            diagnostic
+        };
+    };
+    let name = &segment.name;
+    let module = first.module(db);
+    let alias = module.rsplit('.').next().unwrap_or(module);
+    let mut diagnostic = diagnostic.help(format!(
+        "`{name}` is declared in module `{module}`: `use {module}.{{{name}}}` imports it, or `use {module}` makes it `{alias}.{name}`"
+    ));
+    for module in declaring.iter().take(3) {
+        let text = format!("use {}.{{{name}}}", module.module(db));
+        if let Some(edit) = edit::add_use(db, file, &text) {
+            diagnostic = diagnostic.fix(format!("add `{text}`"), vec![edit]);
+        }
+    }
+    diagnostic
+}
+
+/// The modules `file` could `use` without making a cycle: the standard library's, and the
+/// user's modules that do not use `file`, directly or not; sorted by name.
+fn importable(db: &dyn Db, file: SourceFile) -> impl Iterator<Item = SourceFile> + '_ {
+    let mut modules: Vec<SourceFile> = module_index(db, db.workspace()).values().copied().collect();
+    modules.sort_by_key(|m| m.module(db).clone());
+    modules.into_iter().filter(move |&m| m != file && (m.origin(db) == Origin::Stdlib || !uses(db, m, file)))
+}
+
+/// True when module `from` uses `to`, directly or through other modules.
+fn uses(db: &dyn Db, from: SourceFile, to: SourceFile) -> bool {
+    let mut seen = vec![from];
+    let mut next = vec![from];
+    while let Some(module) = next.pop() {
+        for edge in &module_scope(db, module).uses {
+            if edge.target == to {
+                return true;
+            }
+            if !seen.contains(&edge.target) {
+                seen.push(edge.target);
+                next.push(edge.target);
+            }
+        }
+    }
+    false
 }
 
 /// `module.name` where the module has no such item.
@@ -184,7 +268,13 @@ pub fn inactive_port(db: &dyn Db, flow: Item<'_>, path: &ast::Path, node: Item<'
         diagnostic = diagnostic.secondary(port.component.at(db, decl.span), "declared with a `when` condition here");
     }
     if let Some(c) = condition {
-        diagnostic = diagnostic.help(format!("set `{} = {}` on node `{}`", c.param.name, !c.negated, node.name(db)));
+        let value = (!c.negated).to_string();
+        diagnostic = diagnostic.help(format!("set `{} = {value}` on node `{}`", c.param.name, node.name(db)));
+        if let Some(edit) =
+            edit::set_param(db, node, &node_info(db, node).components, port.component, &c.param.name, &value)
+        {
+            diagnostic = diagnostic.fix(format!("set `{} = {value}` on `{}`", c.param.name, node.name(db)), vec![edit]);
+        }
     }
     diagnostic
 }

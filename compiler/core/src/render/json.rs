@@ -1,5 +1,5 @@
-//! Diagnostics as a JSON array, one object per diagnostic; lines and columns are 1-based and
-//! columns count Unicode scalar values.
+//! Diagnostics as a JSON array, one object per diagnostic, with their fixes; lines and columns
+//! are 1-based and columns count Unicode scalar values (spec/check.md documents every field).
 
 use serde::Serialize;
 
@@ -38,6 +38,7 @@ struct JsonLabel<'a> {
 #[derive(Serialize)]
 struct JsonFix<'a> {
     title: &'a str,
+    applicability: &'static str,
     edits: Vec<JsonEdit<'a>>,
 }
 
@@ -93,6 +94,7 @@ pub fn json_values(db: &dyn Db, diagnostics: &[Diagnostic]) -> Vec<serde_json::V
                 .iter()
                 .map(|f| JsonFix {
                     title: &f.title,
+                    applicability: f.applicability.as_str(),
                     edits: f
                         .edits
                         .iter()

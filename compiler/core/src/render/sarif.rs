@@ -110,6 +110,8 @@ pub fn sarif_run(db: &dyn Db, diagnostics: &[Diagnostic]) -> Run {
     Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
+        // SARIF's default unit is UTF-16 code units; `Lines::region` counts code points, so the
+        // run says so (spec/check.md, "Positions").
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build()
 }

@@ -105,8 +105,12 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
                     }
                     Some((target.item.name(db).clone(), port_name.name.clone()))
                 }
+                [] => {
+                    diagnostics.push(check::local_flow::bad_local_path(db, item, path, Some((target.item, port))));
+                    None
+                }
                 _ => {
-                    diagnostics.push(check::local_flow::bad_local_path(db, item, path));
+                    diagnostics.push(check::local_flow::bad_local_path(db, item, path, None));
                     None
                 }
             }

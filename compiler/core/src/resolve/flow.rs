@@ -115,7 +115,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     if let (Some(a), Some(b)) = (from_port.protocol, to_port.protocol)
         && a != b
     {
-        diagnostics.push(check::protocol_mismatch::diagnostic(db, item, &from, &to));
+        diagnostics.push(check::protocol_mismatch::diagnostic(db, item, decl, &from, &to));
         valid = false;
     }
     let ports = if from_port.pinned { from_port.ports.intersection(&to_port.ports) } else { to_port.ports.clone() };
@@ -354,7 +354,15 @@ fn resolve_via<'db>(
     match chosen {
         Some(port) => Some(Endpoint { node: end.node, port }),
         None => {
-            diagnostics.push(check::invalid_proxy::cannot_relay(db, flow, path, end.node, end.info, &relays));
+            diagnostics.push(check::invalid_proxy::cannot_relay(
+                db,
+                flow,
+                path,
+                end.node,
+                end.info,
+                &relays,
+                destination,
+            ));
             None
         }
     }

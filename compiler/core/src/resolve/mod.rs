@@ -56,7 +56,7 @@ pub(crate) fn resolve_to<'db, 'p>(
         }
         Err(PathError::NotFound { segment }) => {
             let candidates = visible_names(db, scope, kinds);
-            diagnostics.push(check::unresolved::name(db, owner, &segment, kinds, &candidates));
+            diagnostics.push(check::unresolved::name(db, owner, path, &segment, kinds, &candidates));
             None
         }
         Err(PathError::NotInModule { segment, module }) => {

@@ -65,9 +65,17 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         }
     };
 
-    for path in &decl.components {
+    // Each component once: a repeat is reported, and left out so that its ports do not conflict
+    // with (and make ambiguous) the ports of the first.
+    let mut listed: Vec<(Item<'db>, usize)> = Vec::new();
+    for (index, path) in decl.components.iter().enumerate() {
         match resolve_to(db, item, path, &[ItemKind::Component], diagnostics) {
             Some(target) if target.rest.is_empty() => {
+                if let Some(&(_, first)) = listed.iter().find(|(c, _)| *c == target.item) {
+                    diagnostics.push(check::duplicate::component(db, item, decl, first, index, target.item));
+                    continue;
+                }
+                listed.push((target.item, index));
                 complete &= target.known && component_info(db, target.item).complete;
                 if target.known {
                     info.components.push(target.item);
@@ -81,12 +89,15 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         }
     }
 
+    let mut parsed = Vec::new();
     for address in &decl.addresses {
         match Network::parse(&address.text) {
-            Ok(network) => info.addresses.push(network),
+            Ok(network) => parsed.push((network, address.span)),
             Err(problem) => diagnostics.push(check::invalid_address::diagnostic(db, item, address, &problem)),
         }
     }
+    diagnostics.extend(check::replica_count::check(db, item, decl, &parsed));
+    info.addresses = parsed.into_iter().map(|(network, _)| network).collect();
 
     // What the node sets: each value is a constant, applied to every component with that param
     // (or to one component, when written `Component.param = value`).
@@ -96,7 +107,9 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         let value = match eval::eval(&set.value, &mut NoNames) {
             Ok(value) => value,
             Err(error) => {
-                diagnostics.push(check::param_type::node_value(db, item, set, &error));
+                // What the value would be with the node's constant settings in its place.
+                let meant = eval::eval(&set.value, &mut Constants(&decl.params)).ok();
+                diagnostics.push(check::param_type::node_value(db, item, set, &error, meant.as_ref()));
                 continue;
             }
         };
@@ -141,7 +154,14 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
                     }
                 }
                 (None, None, _) => {
-                    diagnostics.push(check::required_param::diagnostic(db, item, decl, component, param));
+                    diagnostics.push(check::required_param::diagnostic(
+                        db,
+                        item,
+                        decl,
+                        &info.components,
+                        component,
+                        param,
+                    ));
                 }
                 _ => {}
             }
@@ -243,5 +263,16 @@ fn report_node_port_errors(
         if matches!(error, PortError::Invalid { .. } | PortError::Reversed { .. }) {
             diagnostics.extend(check::invalid_port::from_error(db, component, error, Some((node, set, port))));
         }
+    }
+}
+
+/// A node's settings whose values are constants, by the name of the parameter they set: what a
+/// setting that names another one (`poke_port = switch_port + 1`) would mean.
+struct Constants<'a>(&'a [ast::ParamSet]);
+
+impl eval::Scope for Constants<'_> {
+    fn lookup(&mut self, name: &Name, _span: portolan_syntax::Span) -> Option<Result<Value, eval::EvalError>> {
+        let set = self.0.iter().find(|set| set.target.last().name == *name)?;
+        Some(eval::eval(&set.value, &mut NoNames))
     }
 }
