@@ -10,7 +10,10 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::guard::{self, Outcome, failed, lock, read, read_all};
-use crate::handlers::{actions, completion, decorations, diagnostics, formatting, navigation, symbols};
+use crate::handlers::{
+    code_action, completion, definition, document_symbol, folding_range, formatting, hover, inlay_hint, prepare_rename,
+    publish_diagnostics, references, rename, semantic_tokens, workspace_symbol,
+};
 use crate::state::{EditError, State};
 
 /// What was last published, per URI, and the newest edit of each spec whose diagnostics went out.
@@ -62,9 +65,10 @@ impl Backend {
     async fn publish(&self, spec: usize) {
         let generation = self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         let Some((snapshot, versions)) = lock(&self.state).spec_snapshot(spec) else { return };
-        let computed =
-            tokio::task::spawn_blocking(move || guard::run(|| diagnostics::spec_diagnostics(&snapshot, &versions)))
-                .await;
+        let computed = tokio::task::spawn_blocking(move || {
+            guard::run(|| publish_diagnostics::spec_diagnostics(&snapshot, &versions))
+        })
+        .await;
         // Cancelled by a newer edit, which publishes in its turn.
         let Ok(Outcome::Done(files)) = computed else { return };
         let mut published = self.published.lock().await;
@@ -117,7 +121,7 @@ fn capabilities() -> ServerCapabilities {
         inlay_hint_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
-                legend: decorations::legend(),
+                legend: semantic_tokens::legend(),
                 full: Some(SemanticTokensFullOptions::Bool(true)),
                 range: None,
                 work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -180,24 +184,25 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        Ok(read(&self.state, &p.text_document.uri, move |s| navigation::hover(s, p.position)).await?.flatten())
+        Ok(read(&self.state, &p.text_document.uri, move |s| hover::hover(s, p.position)).await?.flatten())
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        Ok(read(&self.state, &p.text_document.uri, move |s| navigation::definition(s, p.position)).await?.flatten())
+        Ok(read(&self.state, &p.text_document.uri, move |s| definition::definition(s, p.position)).await?.flatten())
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
         let declaration = params.context.include_declaration;
-        let work = move |s: &_| navigation::references(s, p.position, declaration);
+        let work = move |s: &_| references::references(s, p.position, declaration);
         Ok(read(&self.state, &p.text_document.uri, work).await?.flatten())
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
         let position = params.position;
-        match read(&self.state, &params.text_document.uri, move |s| navigation::prepare_rename(s, position)).await? {
+        match read(&self.state, &params.text_document.uri, move |s| prepare_rename::prepare_rename(s, position)).await?
+        {
             Some(Ok(answer)) => Ok(answer),
             Some(Err(error)) => Err(failed(error.to_string())),
             None => Ok(None),
@@ -207,7 +212,7 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let p = params.text_document_position;
         let name = params.new_name;
-        match read(&self.state, &p.text_document.uri, move |s| navigation::rename(s, p.position, &name)).await? {
+        match read(&self.state, &p.text_document.uri, move |s| rename::rename(s, p.position, &name)).await? {
             Some(Ok(answer)) => Ok(answer),
             Some(Err(error)) => Err(failed(error.to_string())),
             None => Ok(None),
@@ -215,13 +220,13 @@ impl LanguageServer for Backend {
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        let answer = read(&self.state, &params.text_document.uri, symbols::document_symbols).await?;
+        let answer = read(&self.state, &params.text_document.uri, document_symbol::document_symbols).await?;
         Ok(answer.map(DocumentSymbolResponse::Nested))
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
         let query = params.query;
-        let answer = read_all(&self.state, move |s| symbols::workspace_symbols(s, &query)).await?;
+        let answer = read_all(&self.state, move |s| workspace_symbol::workspace_symbols(s, &query)).await?;
         Ok(answer.map(WorkspaceSymbolResponse::Nested))
     }
 
@@ -233,21 +238,21 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let range = params.range;
-        read(&self.state, &params.text_document.uri, move |s| actions::code_actions(s, range)).await
+        read(&self.state, &params.text_document.uri, move |s| code_action::code_actions(s, range)).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let range = params.range;
-        read(&self.state, &params.text_document.uri, move |s| decorations::inlay_hints(s, range)).await
+        read(&self.state, &params.text_document.uri, move |s| inlay_hint::inlay_hints(s, range)).await
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
-        let answer = read(&self.state, &params.text_document.uri, decorations::semantic_tokens).await?;
+        let answer = read(&self.state, &params.text_document.uri, semantic_tokens::semantic_tokens).await?;
         Ok(answer.map(SemanticTokensResult::Tokens))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        read(&self.state, &params.text_document.uri, decorations::folding_ranges).await
+        read(&self.state, &params.text_document.uri, folding_range::folding_ranges).await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

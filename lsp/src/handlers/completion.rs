@@ -1,4 +1,4 @@
-//! Completion: keywords, names in scope, the ports of a node after `node.` (or the components
+//! `textDocument/completion`: keywords, names in scope, the ports of a node after `node.` (or the components
 //! that qualify them), module paths and imported names in `use` items.
 
 use portolan_ide::{CompletionKind, NameKind};

@@ -1,4 +1,4 @@
-//! Formatting: the formatter `portolan fmt` runs, as one edit replacing the document.
+//! `textDocument/formatting`: the formatter `portolan fmt` runs, as one edit replacing the document.
 
 use tower_lsp_server::ls_types::TextEdit;
 

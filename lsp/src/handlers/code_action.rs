@@ -1,9 +1,9 @@
-//! Code actions: the quick fixes of the diagnostics in the requested range.
+//! `textDocument/codeAction`: the quick fixes of the diagnostics in the requested range.
 
 use tower_lsp_server::ls_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range};
 
-use super::diagnostics::to_lsp;
-use super::navigation::workspace_edit;
+use super::publish_diagnostics::to_lsp;
+use super::workspace_edit;
 use crate::state::Snapshot;
 
 pub fn code_actions(snapshot: &Snapshot, range: Range) -> Vec<CodeActionOrCommand> {

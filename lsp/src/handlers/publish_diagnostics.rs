@@ -1,5 +1,6 @@
-//! Diagnostics as LSP publishes them: the primary label's range, the code, the message with its
-//! notes and help, and the secondary labels (possibly in other files) as related information.
+//! `textDocument/publishDiagnostics`: each diagnostic with the primary label's range, the code,
+//! the message with its notes and help, and the secondary labels (possibly in other files) as
+//! related information.
 
 use std::collections::HashMap;
 

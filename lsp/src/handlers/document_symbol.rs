@@ -1,13 +1,13 @@
-//! The outline of a document, and workspace symbol search.
+//! `textDocument/documentSymbol`: the outline of a document.
 
 use portolan_ide::SymbolKind;
-use tower_lsp_server::ls_types::{self as lsp, DocumentSymbol, Location, OneOf, WorkspaceSymbol};
+use tower_lsp_server::ls_types::{self as lsp, DocumentSymbol};
 
-use super::navigation::location;
 use crate::convert::Lines;
 use crate::state::Snapshot;
 
-fn kind(kind: SymbolKind) -> lsp::SymbolKind {
+/// The LSP kind of a symbol (`workspace/symbol` uses it too).
+pub fn kind(kind: SymbolKind) -> lsp::SymbolKind {
     match kind {
         SymbolKind::Import => lsp::SymbolKind::MODULE,
         SymbolKind::Protocol => lsp::SymbolKind::INTERFACE,
@@ -45,28 +45,4 @@ fn convert(lines: &Lines<'_>, symbol: &portolan_ide::Symbol) -> DocumentSymbol {
         selection_range,
         children,
     }
-}
-
-/// Matching symbols of every spec, each standard-library symbol once.
-pub fn workspace_symbols(snapshots: &[Snapshot], query: &str) -> Vec<WorkspaceSymbol> {
-    let mut out: Vec<WorkspaceSymbol> = Vec::new();
-    let mut seen: Vec<Location> = Vec::new();
-    for snapshot in snapshots {
-        for symbol in portolan_ide::workspace_symbols(&snapshot.db, query) {
-            let Some(location) = location(snapshot, symbol.range) else { continue };
-            if seen.contains(&location) {
-                continue;
-            }
-            seen.push(location.clone());
-            out.push(WorkspaceSymbol {
-                name: symbol.name,
-                kind: kind(symbol.kind),
-                tags: None,
-                container_name: Some(symbol.module),
-                location: OneOf::Left(location),
-                data: None,
-            });
-        }
-    }
-    out
 }

@@ -1,31 +1,11 @@
-//! What an editor draws over the text: inlay hints, semantic tokens, folding ranges.
+//! `textDocument/semanticTokens/full`: each token by what it stands for, and the legend.
 
-use portolan_ide::{FoldKind, NameKind, TokenKind};
+use portolan_ide::{NameKind, TokenKind};
 use tower_lsp_server::ls_types::{
-    FoldingRange, FoldingRangeKind, InlayHint, InlayHintKind, InlayHintLabel, Range, SemanticToken,
-    SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
+    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
 };
 
 use crate::state::Snapshot;
-
-pub fn inlay_hints(snapshot: &Snapshot, range: Range) -> Vec<InlayHint> {
-    let lines = snapshot.lines(snapshot.file);
-    let span = lines.span(range);
-    portolan_ide::inlay_hints(&snapshot.db, snapshot.file)
-        .into_iter()
-        .filter(|hint| span.contains(hint.offset))
-        .map(|hint| InlayHint {
-            position: lines.position(hint.offset),
-            label: InlayHintLabel::String(hint.label),
-            kind: Some(InlayHintKind::TYPE),
-            text_edits: None,
-            tooltip: None,
-            padding_left: None,
-            padding_right: None,
-            data: None,
-        })
-        .collect()
-}
 
 /// The token types, in the order of their indices in the legend.
 const TOKEN_TYPES: [(TokenKind, SemanticTokenType); 11] = [
@@ -84,25 +64,4 @@ pub fn semantic_tokens(snapshot: &Snapshot) -> SemanticTokens {
         (line, start) = (range.start.line, range.start.character);
     }
     SemanticTokens { result_id: None, data }
-}
-
-pub fn folding_ranges(snapshot: &Snapshot) -> Vec<FoldingRange> {
-    let lines = snapshot.lines(snapshot.file);
-    portolan_ide::folding_ranges(&snapshot.db, snapshot.file)
-        .into_iter()
-        .filter_map(|fold| {
-            let range = lines.range(fold.span);
-            (range.end.line > range.start.line).then_some(FoldingRange {
-                start_line: range.start.line,
-                start_character: None,
-                end_line: range.end.line,
-                end_character: None,
-                kind: Some(match fold.kind {
-                    FoldKind::Region => FoldingRangeKind::Region,
-                    FoldKind::Comment => FoldingRangeKind::Comment,
-                }),
-                collapsed_text: None,
-            })
-        })
-        .collect()
 }
