@@ -125,30 +125,9 @@ fn format_file(path: &Path, check: bool) -> std::result::Result<bool, ()> {
     if formatted == text {
         return Ok(false);
     }
-    if !check && let Err(err) = write_atomically(path, &formatted) {
+    if !check && let Err(err) = crate::write::replace(path, formatted.as_bytes()) {
         error!("cannot write `{}`: {err}", path.display()).print();
         return Err(());
     }
     Ok(true)
-}
-
-/// Writes `text` to a new file beside `path`, then renames it over `path`, so that a crash or a
-/// full disk never leaves a half-written spec. The file keeps its permissions.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = folder.join(format!(".{name}.{}.fmt-tmp", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(metadata) = std::fs::metadata(path) {
-            file.set_permissions(metadata.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
 }

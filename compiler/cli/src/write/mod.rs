@@ -2,7 +2,8 @@
 //! nothing on disk. The plan (`plan.rs`) decides every change first: the files that differ,
 //! the files earlier builds wrote that this one no longer does (recorded in the manifest,
 //! `manifest.rs`), the folders that leaves empty. `--check` prints the plan as a diff; a build
-//! carries it out (`transaction.rs`), or undoes all of it.
+//! carries it out (`transaction.rs`), or undoes all of it. `portolan fmt` replaces each file it
+//! rewrites with the same temporary file and rename ([`replace`]).
 
 mod manifest;
 mod plan;
@@ -22,6 +23,11 @@ pub use transaction::Done;
 /// would change. Reads `out`, writes nothing.
 pub fn plan(out: &Path, outputs: Vec<(Target, Output)>, targets: &[Target]) -> Result<Plan> {
     plan::plan(out, outputs, targets)
+}
+
+/// Replaces one file atomically, keeping its permissions (for `portolan fmt`).
+pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    transaction::replace(path, bytes, &transaction::RealFs)
 }
 
 /// Makes the plan's changes, all or none.

@@ -129,6 +129,19 @@ pub fn apply(plan: &Plan, fs: &dyn Fs) -> Result<Done> {
     }
 }
 
+/// Replaces one file with `bytes` in one rename, keeping its permissions: the new text is
+/// written in full beside it first, so a crash or a full disk never leaves half a file.
+/// `portolan fmt` rewrites files this way.
+pub fn replace(path: &Path, bytes: &[u8], fs: &dyn Fs) -> io::Result<()> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut journal = Journal { fs, steps: Vec::new(), next: 0 };
+    let temp = journal.fresh(folder, "tmp", |temp| fs.create_new(temp, bytes, permissions.as_ref()))?;
+    fs.rename(&temp, path).inspect_err(|_| {
+        let _ = fs.remove_file(&temp);
+    })
+}
+
 fn run(plan: &Plan, journal: &mut Journal<'_>) -> std::result::Result<Done, String> {
     let fs = journal.fs;
     for folder in &plan.new_folders {
