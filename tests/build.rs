@@ -216,43 +216,13 @@ fn check_json(text: &str, label: &str) {
 }
 
 fn check_markdown(text: &str, label: &str) {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let mut cells_in_row = 0;
-    let mut header_cells = None;
-    let mut in_table = false;
-    let mut texts = String::new();
-    let mut in_code_block = false;
-    for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
-        match event {
-            Event::Html(html) | Event::InlineHtml(html) => panic!("raw HTML in the Markdown: {html}"),
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Code(code) => panic!("a code span in the Markdown: {code}"),
-            Event::Start(Tag::Table(_)) => (in_table, header_cells) = (true, None),
-            Event::End(TagEnd::Table) => in_table = false,
-            Event::Start(Tag::TableHead | Tag::TableRow) => cells_in_row = 0,
-            Event::Start(Tag::TableCell) => cells_in_row += 1,
-            Event::End(TagEnd::TableHead) => header_cells = Some(cells_in_row),
-            Event::End(TagEnd::TableRow) => {
-                assert_eq!(Some(cells_in_row), header_cells, "a row with a wrong number of cells")
-            }
-            Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Link { .. } | Tag::Image { .. } | Tag::List(_))) => {
-                panic!("markup from spec text in the Markdown: {tag:?}")
-            }
-            Event::Text(t) if !in_code_block => texts.push_str(&t),
-            _ => {}
-        }
-    }
-    assert!(!in_table);
+    let texts = support::formats::check_markdown(text, "ports.md");
     let label = one_line(label);
     assert!(texts.contains(label.trim()), "the label does not come out as text: {label}");
 }
 
 fn check_xml(text: &str, label: &str, what: &str) {
-    let text = text.strip_prefix("<!DOCTYPE html>\n").unwrap_or(text);
-    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{what} is not well-formed: {e}"));
-    assert!(doc.descendants().all(|n| !n.has_tag_name("script")), "{what} has a script element");
-    let all: String = doc.descendants().filter_map(|n| n.text()).collect();
+    let all = support::formats::check_xml(text, what);
     // XML keeps tabs and line breaks; other control characters become spaces.
     let expected: String =
         label.chars().map(|c| if c.is_control() && c != '\t' && c != '\n' { ' ' } else { c }).collect();

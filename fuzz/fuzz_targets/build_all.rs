@@ -290,39 +290,14 @@ fn yaml(text: &str, path: &str) {
     }
 }
 
-/// GitHub Markdown from spec text: no raw HTML, code span, emphasis, link, image or list comes
-/// from a title or label, and every table row has as many cells as its header (as
-/// `tests/build.rs` checks on hostile text).
+/// GitHub Markdown from spec text (the checks `tests/build.rs` makes on hostile text).
 fn markdown(text: &str, path: &str) {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let mut cells = 0;
-    let mut header = None;
-    let mut in_table = false;
-    for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
-        match event {
-            Event::Html(html) | Event::InlineHtml(html) => panic!("{path}: raw HTML: {html}"),
-            Event::Code(code) => panic!("{path}: a code span: {code}"),
-            Event::Start(Tag::Table(_)) => (in_table, header) = (true, None),
-            Event::End(TagEnd::Table) => in_table = false,
-            Event::Start(Tag::TableHead | Tag::TableRow) => cells = 0,
-            Event::Start(Tag::TableCell) => cells += 1,
-            Event::End(TagEnd::TableHead) => header = Some(cells),
-            Event::End(TagEnd::TableRow) => {
-                assert_eq!(Some(cells), header, "{path}: a row with a wrong number of cells")
-            }
-            Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Link { .. } | Tag::Image { .. } | Tag::List(_))) => {
-                panic!("{path}: markup from spec text: {tag:?}")
-            }
-            _ => {}
-        }
-    }
-    assert!(!in_table, "{path}: a table does not end");
+    portolan_tests::formats::check_markdown(text, path);
 }
 
 /// Well-formed XML without a script element.
 fn xml(text: &str, path: &str) {
-    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{path} is not well-formed: {e}"));
-    assert!(doc.descendants().all(|n| !n.has_tag_name("script")), "{path}: a script element");
+    portolan_tests::formats::check_xml(text, path);
 }
 
 /// Graphviz: `"…"` strings (with `\` escapes) end on their line; outside them, braces and

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: specs written inline or read from fixture folders.
 
+pub mod formats;
+
 use std::path::Path;
 
 use portolan::{Database, Diagnostic, render};
