@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds fuzz/corpus/<target>/ (ignored by git) with the repository's .ptl files: each file on its
-# own, and each folder of examples/ and tests/fixtures/ as one input whose files follow `//- path`
-# lines (the multi-file convention of parse_check and build_all). Run from anywhere.
+# own, each fixture (already in the multi-file format), and each folder of examples/ as one input
+# whose files follow `//- path.ptl` lines (the multi-file format of the fixtures, parse_check and
+# build_all). Run from anywhere.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/fuzz/corpus"
@@ -17,15 +18,15 @@ put() {
     rm -f "$tmp"
 }
 
-for folder in "$root"/examples/*/ "$root"/tests/fixtures/*/; do
+for folder in "$root"/examples/*/; do
     (cd "$folder" && find . -name '*.ptl' | sort | while read -r file; do
-        printf '//- %s\n' "${file#./}" | sed 's/\.ptl$//'
+        printf '//- %s\n' "${file#./}"
         cat "$file"
         [ -z "$(tail -c1 "$file")" ] || echo
     done) | put parse_check build_all
 done
 find -H "$root/examples" "$root/tests/fixtures" "$root/stdlib" -name '*.ptl' | sort | while read -r file; do
-    put fmt_idempotent build_all <"$file"
+    put parse_check fmt_idempotent build_all <"$file"
 done
 for target in parse_check fmt_idempotent build_all; do
     echo "$target: $(ls "$corpus/$target" | wc -l) inputs"

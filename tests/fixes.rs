@@ -151,15 +151,10 @@ fn check_spec(name: &str, files: &[(String, String)], failures: &mut Vec<String>
 
 #[test]
 fn every_fix_of_every_fixture_and_explanation_fixes_its_diagnostic() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut cases: Vec<_> =
-        std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
-    cases.sort();
     let mut failures = Vec::new();
     let mut applied = 0;
-    for case in &cases {
-        let name = case.file_name().unwrap().to_string_lossy().to_string();
-        applied += check_spec(&name, &support::read_folder(case), &mut failures);
+    for (name, files) in support::fixtures() {
+        applied += check_spec(&name, &files, &mut failures);
     }
     for &code in Code::ALL {
         let text = code.explain();

@@ -1,6 +1,7 @@
-//! Diagnostics of every fixture folder under `tests/fixtures/`, as insta snapshots.
+//! Diagnostics of every fixture under `tests/fixtures/`, as insta snapshots.
 //!
-//! A fixture is a folder of `.ptl` files forming one spec. Its `// expect:` lines name the codes
+//! A fixture is one `.ptl` file holding one spec; a spec of several files is written in the
+//! multi-file format, each file after a `//- name.ptl` line. Its `// expect:` lines name the codes
 //! it must produce (`// expect: clean` for none), so a regression fails even if its snapshot
 //! were accepted blindly. Every code has a fixture that triggers it (`<code>-<name>`) and a
 //! near miss that must stay clean of it (`<code>-<name>-ok`). A fixture with a `// build: rules`
@@ -15,36 +16,27 @@ use std::path::Path;
 #[test]
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .expect("tests/fixtures exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = support::fixtures();
     assert!(!cases.is_empty(), "no fixtures found");
     let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.file_name().unwrap().to_string_lossy().to_string();
-        // As `portolan check` loads it: what the loader reports comes first.
-        let spec = support::load_folder(case);
+    for (name, files) in &cases {
+        // As `portolan check` loads a folder of these files: what the loader reports comes first.
+        let spec = support::load_files(files);
         let db = spec.db;
-        let files: Vec<(String, String)> =
-            db.user_files().iter().map(|f| (f.path(&db).clone(), f.text(&db).clone())).collect();
         let mut diagnostics = spec.problems;
         diagnostics.extend(portolan::diagnostics(&db));
-        let fresh = support::load_folder(case);
+        let fresh = support::load_files(files);
         let mut parallel = fresh.problems;
         parallel.extend(portolan::analysis::diagnostics_parallel(&fresh.db, 2));
         if parallel != diagnostics {
             failures.push(format!("{name}: checking on two threads gives other diagnostics than on one"));
         }
-        if support::builds_rules(&files) {
+        if support::builds_rules(files) {
             let problems = portolan::export::export(&db).rule_problems;
             diagnostics.extend(problems.iter().map(|d| d.absolute(&db)));
         }
         let got = support::codes(&diagnostics);
-        match support::expected_codes(&files) {
+        match support::expected_codes(files) {
             Some(expected) if expected != got => {
                 failures.push(format!("{name}: expected {expected:?}, got {got:?}"));
             }
@@ -57,7 +49,7 @@ fn fixtures() {
         let rendered = support::rendered(&db, &diagnostics);
         // Check every case before failing, so one run shows every changed snapshot.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            settings.bind(|| insta::assert_snapshot!(name.clone(), rendered));
+            settings.bind(|| insta::assert_snapshot!(name.clone(), rendered.clone()));
         }));
         if outcome.is_err() {
             failures.push(format!("{name}: the rendered diagnostics differ from the snapshot"));
@@ -71,9 +63,8 @@ fn fixtures() {
 /// by the command-line tests instead (`compiler/cli/tests/load.rs`).
 #[test]
 fn every_code_has_a_triggering_and_a_clean_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let names: Vec<String> =
-        std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    let cases = support::fixtures();
+    let names: Vec<&String> = cases.iter().map(|(name, _)| name).collect();
     let mut missing = Vec::new();
     for code in Code::ALL.iter().filter(|code| !code.is_about_files()) {
         let prefix = format!("{}-", code.as_str());
@@ -82,11 +73,8 @@ fn every_code_has_a_triggering_and_a_clean_fixture() {
         if triggers == 0 || clean == 0 {
             missing.push(format!("{} ({}): {triggers} triggering, {clean} near-miss", code.as_str(), code.slug()));
         }
-        for name in names.iter().filter(|n| n.starts_with(&prefix)) {
-            let spec = support::load_folder(&root.join(name));
-            let files: Vec<(String, String)> =
-                spec.db.user_files().iter().map(|f| (f.path(&spec.db).clone(), f.text(&spec.db).clone())).collect();
-            let expected = support::expected_codes(&files).unwrap_or_default();
+        for (name, files) in cases.iter().filter(|(n, _)| n.starts_with(&prefix)) {
+            let expected = support::expected_codes(files).unwrap_or_default();
             let should_have = !name.ends_with("-ok");
             assert_eq!(
                 expected.iter().any(|c| c == code.as_str()),

@@ -6,19 +6,56 @@ use std::path::Path;
 
 use portolan::{Database, Diagnostic, render};
 
-/// Splits a text with `//- name.ptl` headers into files; a text without headers is `main.ptl`.
+/// Splits a text with `//- name.ptl` headers into files, the multi-file format of fixtures,
+/// explanations and fuzz inputs; text before the first header is `main.ptl`. A later file of a
+/// name replaces an earlier one; a header without a name is text.
 pub fn split_files(text: &str) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
-        if let Some(name) = line.trim_end().strip_prefix("//- ") {
-            files.push((name.trim().to_string(), String::new()));
-        } else if let Some((_, body)) = files.last_mut() {
-            body.push_str(line);
-        } else {
-            files.push(("main.ptl".to_string(), line.to_string()));
+        match line.trim_end().strip_prefix("//- ").map(str::trim) {
+            Some(name) if !name.is_empty() => files.push((name.to_string(), String::new())),
+            _ => match files.last_mut() {
+                Some((_, body)) => body.push_str(line),
+                None => files.push(("main.ptl".to_string(), line.to_string())),
+            },
         }
     }
-    files
+    let mut seen = std::collections::BTreeSet::new();
+    let mut unique: Vec<(String, String)> =
+        files.into_iter().rev().filter(|(path, _)| seen.insert(path.clone())).collect();
+    unique.reverse();
+    unique
+}
+
+/// Every fixture of `tests/fixtures/`: its name (the file's, without `.ptl`) and its files, in
+/// name order.
+pub fn fixtures() -> Vec<(String, Vec<(String, String)>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut cases: Vec<(String, Vec<(String, String)>)> = std::fs::read_dir(&root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().strip_suffix(".ptl")?.to_string();
+            let text = std::fs::read_to_string(entry.path()).ok()?;
+            Some((name, split_files(&text)))
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The spec these files form, loaded as `portolan check` loads a folder holding them: the
+/// loader's order, limits and diagnostics.
+pub fn load_files(files: &[(String, String)]) -> portolan::load::Spec {
+    let mut system = portolan::load::MemorySystem::new();
+    for (path, text) in files {
+        system.insert(path, text.as_bytes());
+    }
+    match portolan::load::load(&system, Path::new(""), &portolan::load::Limits::DEFAULT) {
+        Ok(spec) => spec,
+        Err(error) => panic!("cannot load the files: {error}"),
+    }
 }
 
 /// The module a relative path names: `zones/dmz.ptl` is `zones.dmz`.
