@@ -14,6 +14,13 @@ mod parse_cache;
 
 pub use parse_cache::ParseCache;
 
+/// The module a file is, from its `/`-separated path under its spec's root (or under `stdlib/`):
+/// the path without `.ptl`, with dots between folders (`zones/dmz.ptl` is `zones.dmz`,
+/// `vendor/onee.ptl` is `vendor.onee`). The one place this rule is written.
+pub fn module_of(relative: &str) -> String {
+    relative.strip_suffix(".ptl").unwrap_or(relative).replace(['/', '\\'], ".")
+}
+
 /// Where a file comes from: the user's spec, or the standard library embedded in the binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
@@ -139,7 +146,7 @@ impl Database {
         let mut by_path = FxHashMap::default();
         for (relative, text) in stdlib::FILES {
             let path = format!("{}{relative}", stdlib::PATH_PREFIX);
-            let module = stdlib::module_name(relative);
+            let module = module_of(relative);
             let file = SourceFile::builder(path.clone(), module, text.to_string(), Origin::Stdlib)
                 .durability(Durability::HIGH)
                 .new(&db);

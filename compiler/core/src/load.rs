@@ -153,10 +153,7 @@ pub fn module_name(relative: &Path) -> String {
     module_of(&parts.join("/"))
 }
 
-/// [`module_name`] of a `/`-separated relative path.
-pub fn module_of(relative: &str) -> String {
-    relative.strip_suffix(".ptl").unwrap_or(relative).replace(['/', '\\'], ".")
-}
+pub use crate::db::module_of;
 
 /// A spec read into a database.
 pub struct Spec {

@@ -8,11 +8,6 @@ pub const PATH_PREFIX: &str = "<stdlib>/";
 /// The module that every file can use without a `use`: the well-known protocols.
 pub const PRELUDE: &str = "std.proto";
 
-/// `vendor/onee.ptl` → `vendor.onee`.
-pub fn module_name(relative: &str) -> String {
-    relative.trim_end_matches(".ptl").replace('/', ".")
-}
-
 /// True when a module path belongs to the standard library's namespace.
 pub fn is_stdlib_module(module: &str) -> bool {
     let root = module.split('.').next().unwrap_or("");
