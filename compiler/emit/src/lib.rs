@@ -8,12 +8,14 @@ mod file_name;
 mod html;
 mod ident;
 mod iptables;
+mod layout;
 mod markdown;
 mod mermaid;
 mod nftables;
 mod rules;
 mod svg;
 mod table;
+mod text;
 
 use std::path::PathBuf;
 
@@ -110,4 +112,10 @@ pub fn emit(model: &Model, target: Target) -> Result<Vec<Output>, EmitError> {
         Target::Mermaid => vec![Output::new("diagram.mmd", mermaid::emit(model))],
         Target::Svg => vec![Output::new("diagram.svg", svg::emit(model))],
     })
+}
+
+/// How wide the SVG diagram takes a line of text to be, in pixels, at `size` pixels per em:
+/// the estimate its text boxes are made from (see `spec/build.md`).
+pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+    text::width(text, size, bold)
 }
