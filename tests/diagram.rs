@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use portolan_emit::{Target, emit, text_width};
+use portolan_emit::{Target, emit, emit_named, text_width};
 use portolan_tests as support;
 
 #[derive(Clone, Copy, Debug)]
@@ -307,4 +307,17 @@ fn a_spec_without_nodes_draws_a_note() {
     let (_, checked) = check_spec("empty", &support::split_files("component A { listen a: https }\n"));
     assert!(checked.note.unwrap().contains("no nodes"));
     assert!(checked.edges.is_empty());
+}
+
+#[test]
+fn the_page_is_titled_after_the_spec() {
+    let db = support::spec("component A { listen a: https }\nzone dc { node x: A }\n");
+    let model = portolan::export::export(&db).model;
+    let page = &emit_named(&model, Target::Html, Some("site <b>&</b>")).unwrap()[0].text;
+    assert!(page.contains("<title>site &lt;b&gt;&amp;&lt;/b&gt;: ports and flows</title>"), "{page}");
+    assert!(page.contains("<h1>site &lt;b&gt;&amp;&lt;/b&gt;: ports and flows</h1>"), "{page}");
+    let markdown = &emit_named(&model, Target::Markdown, Some("kobil-mid")).unwrap()[0].text;
+    assert!(markdown.starts_with("# kobil-mid: ports and flows\n"), "{markdown}");
+    let untitled = &emit(&model, Target::Html).unwrap()[0].text;
+    assert!(untitled.contains("<title>Ports and flows</title>"));
 }

@@ -12,12 +12,12 @@ th { background: #eee; }\n\
 figure { margin: 1em 0; max-width: 100%; overflow-x: auto; }\n\
 figure svg { display: block; width: 100%; height: auto; }\n";
 
-pub fn emit(model: &Model) -> String {
+pub fn emit(model: &Model, title: &str) -> String {
     let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-    out.push_str("<title>Ports and flows</title>\n");
+    out.push_str(&format!("<title>{}</title>\n", escape(&crate::text::one_line(title))));
     out.push_str(&format!("<style>\n{STYLE}</style>\n</head>\n<body>\n"));
-    for block in document(model) {
+    for block in document(model, title) {
         match block {
             Block::Heading(level, text) => out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(&text))),
             Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>\n", escape(&text))),
