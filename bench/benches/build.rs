@@ -1,5 +1,6 @@
-//! `portolan build`: exporting the checked model and emitting iptables, nftables, Markdown and
-//! JSON at 1k, 10k and 100k flows (the check itself is done once, outside the measurement).
+//! `portolan build`: exporting the checked model and emitting iptables, nftables, Markdown,
+//! JSON and the SVG diagram at 1k, 10k and 100k flows (the check itself is done once, outside
+//! the measurement).
 
 use std::time::Duration;
 
@@ -25,7 +26,7 @@ fn build(c: &mut Criterion) {
         let db = load(flows);
         let model = export(&db).model;
         group.bench_with_input(BenchmarkId::new("export", flows), &db, |b, db| b.iter(|| export(db).model.flows.len()));
-        for target in [Target::Iptables, Target::Nftables, Target::Markdown, Target::Json] {
+        for target in [Target::Iptables, Target::Nftables, Target::Markdown, Target::Json, Target::Svg] {
             group.bench_with_input(BenchmarkId::new(target.name(), flows), &model, |b, model| {
                 b.iter(|| emit(model, target).map(|files| files.len()).unwrap_or_default())
             });

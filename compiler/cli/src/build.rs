@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use portolan_emit::{Output, Target, emit};
+use portolan_emit::{Output, Target, emit_named};
 
 use crate::Format;
 use crate::check::ReportArgs;
@@ -42,6 +42,13 @@ fn parse_target(text: &str) -> std::result::Result<Target, String> {
     })
 }
 
+/// The spec's name, which titles the documents: its folder's name, or its file's stem.
+fn spec_name(path: &std::path::Path) -> Option<String> {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = if path.is_dir() { path.file_name() } else { path.file_stem() };
+    name.map(|n| n.to_string_lossy().into_owned())
+}
+
 pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     let spec = load(&args.path)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -73,9 +80,11 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
 
+    let name = spec_name(&args.path);
     let mut outputs: Vec<(Target, Output)> = Vec::new();
     for &target in &targets {
-        let files = emit(&export.model, target).map_err(|e| error!("cannot build `{}`: {e}", target.name()))?;
+        let files = emit_named(&export.model, target, name.as_deref())
+            .map_err(|e| error!("cannot build `{}`: {e}", target.name()))?;
         outputs.extend(files.into_iter().map(|file| (target, file)));
     }
     outputs.sort_by(|a, b| a.1.path.cmp(&b.1.path));

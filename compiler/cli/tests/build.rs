@@ -76,6 +76,30 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn the_documents_are_titled_after_the_spec_folder_or_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = portolan(&["build", &example("kobil-mid"), "--emit", "html,markdown", "--out", "a"], dir.path());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let page = std::fs::read_to_string(dir.path().join("a/ports.html")).unwrap();
+    assert!(page.contains("<title>kobil-mid: ports and flows</title>"), "{page}");
+    assert!(page.contains("<h1>kobil-mid: ports and flows</h1>"));
+    let markdown = std::fs::read_to_string(dir.path().join("a/ports.md")).unwrap();
+    assert!(markdown.starts_with("# kobil-mid: ports and flows\n"));
+    // A file: its stem; `.`: the folder's own name.
+    let spec = dir.path().join("shop & co");
+    std::fs::create_dir(&spec).unwrap();
+    std::fs::write(spec.join("site.ptl"), "component A { listen a: https }\nzone dc { node x: A }\n").unwrap();
+    let run = portolan(&["build", "site.ptl", "--emit", "html", "--out", "../b"], &spec);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let page = std::fs::read_to_string(dir.path().join("b/ports.html")).unwrap();
+    assert!(page.contains("<title>site: ports and flows</title>"), "{page}");
+    let run = portolan(&["build", ".", "--emit", "html", "--out", "../c"], &spec);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let page = std::fs::read_to_string(dir.path().join("c/ports.html")).unwrap();
+    assert!(page.contains("<title>shop &amp; co: ports and flows</title>"), "{page}");
+}
+
+#[test]
 fn a_spec_with_errors_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("site.ptl"), "flow a.b -> c.d\n").unwrap();

@@ -8,12 +8,14 @@ mod file_name;
 mod html;
 mod ident;
 mod iptables;
+mod layout;
 mod markdown;
 mod mermaid;
 mod nftables;
 mod rules;
 mod svg;
 mod table;
+mod text;
 
 use std::path::PathBuf;
 
@@ -97,17 +99,31 @@ impl Target {
     }
 }
 
-/// The files one target writes for a model.
+/// The files one target writes for a model, its documents titled "Ports and flows".
 pub fn emit(model: &Model, target: Target) -> Result<Vec<Output>, EmitError> {
+    emit_named(model, target, None)
+}
+
+/// The files one target writes for a model. The documents (`ports.md`, `ports.html`) are titled
+/// after `name`, the spec's name, when there is one: the model does not know it, the caller
+/// does (`portolan build` gives the spec folder's name, or the file's stem).
+pub fn emit_named(model: &Model, target: Target, name: Option<&str>) -> Result<Vec<Output>, EmitError> {
+    let title = table::title(name);
     Ok(match target {
         Target::Json => vec![Output::new("model.json", model.to_json())],
         Target::Nftables => nftables::emit(model)?,
         Target::Iptables => iptables::emit(model)?,
         Target::Aerleon => aerleon::emit(model)?,
-        Target::Markdown => vec![Output::new("ports.md", markdown::emit(model))],
-        Target::Html => vec![Output::new("ports.html", html::emit(model))],
+        Target::Markdown => vec![Output::new("ports.md", markdown::emit(model, &title))],
+        Target::Html => vec![Output::new("ports.html", html::emit(model, &title))],
         Target::Dot => vec![Output::new("diagram.dot", dot::emit(model))],
         Target::Mermaid => vec![Output::new("diagram.mmd", mermaid::emit(model))],
         Target::Svg => vec![Output::new("diagram.svg", svg::emit(model))],
     })
+}
+
+/// How wide the SVG diagram takes a line of text to be, in pixels, at `size` pixels per em:
+/// the estimate its text boxes are made from (see `spec/build.md`).
+pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+    text::width(text, size, bold)
 }

@@ -5,9 +5,9 @@ use super::mermaid;
 use super::table::{Block, document};
 use portolan_model::Model;
 
-pub fn emit(model: &Model) -> String {
+pub fn emit(model: &Model, title: &str) -> String {
     let mut out = String::new();
-    for block in document(model) {
+    for block in document(model, title) {
         match block {
             Block::Heading(level, text) => {
                 out.push_str(&format!("{} {}\n\n", "#".repeat(usize::from(level)), escape(&text)));
