@@ -8,7 +8,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
-
 use portolan::{Applicability, Code, Diagnostic, Fix};
 use portolan_syntax::Span;
 use portolan_tests as support;
