@@ -153,6 +153,10 @@ pub struct Port {
     /// The settings that configure its port numbers (a parameter's setting name, else the
     /// parameter's name); empty when the port is fixed.
     pub configurable: Vec<String>,
+    /// `configurable "..."`: the vendor's own words for whether and how the port is configured;
+    /// absent (not serialized) when the spec gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configurable_text: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -223,6 +227,10 @@ pub enum HopKind {
 pub struct Route {
     /// From 1, in spec order.
     pub number: usize,
+    /// `route 20`: the number the spec gives the route (a vendor's route number); absent (not
+    /// serialized) when it gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_number: Option<u64>,
     pub label: Option<String>,
     pub docs: String,
     pub from: End,

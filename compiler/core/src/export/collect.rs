@@ -197,6 +197,7 @@ fn port(db: &dyn Db, node: &NodeInfo<'_>, port: &NodePort<'_>) -> Port {
         local: port.local_peer.as_ref().map(|(c, p)| format!("{c}.{p}")),
         usage,
         configurable,
+        configurable_text: decl.and_then(|d| d.configurable.clone()),
     }
 }
 
@@ -252,6 +253,7 @@ fn route<'db>(
     }
     model.routes.push(Route {
         number,
+        declared_number: info.route,
         label: info.label.clone(),
         docs: info.docs.clone(),
         from: names.end(db, from),

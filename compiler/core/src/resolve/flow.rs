@@ -35,6 +35,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         docs: String::new(),
         direction: Direction::Forward,
         local: false,
+        route: None,
         from: None,
         to: None,
         via: Vec::new(),
@@ -49,6 +50,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     info.docs = decl.docs.text.clone();
     info.direction = decl.direction;
     info.local = decl.local.is_some();
+    info.route = decl.route.as_ref().and_then(|r| r.number);
     let diagnostics = &mut info.diagnostics;
 
     let from = resolve_end(db, item, &decl.from, diagnostics);
