@@ -144,3 +144,150 @@ fn dmz_holds_every_row() {
     assert_rows(&example, DMZ, &devices);
     assert_flows_accounted(&example, &all_rows(), &devices);
 }
+
+const fn says(row: Row, says: &'static str) -> Configurable {
+    Configurable { row, says, section: Section::Firewall }
+}
+
+const fn says_in(row: Row, says: &'static str, section: Section) -> Configurable {
+    Configurable { row, says, section }
+}
+
+/// The Configurable column, row by row, in the page's words.
+const SINGLE_SERVER_CONFIGURABLE: &[Configurable] = &[
+    says(row("Single server", "1E Server", "443", "HTTPS", Dir::In), "HTTPSIISPORT"),
+    says(row("Single server", "1E Server", "80", "HTTP", Dir::In), "Website Configuration panel"),
+    says(row("Single server", "1E Server", "443", "HTTPS", Dir::Out), "not configurable"),
+    says(row("Single server", "1E Server", "6002", "WebSocket (ws)", Dir::InOut), "configurable after installation"),
+    says(row("Single server", "1E Server", "4000", "WebSocket Secure (wss)", Dir::In), "SwitchConfiguration"),
+    says(row("Single server", "1E Server", "25", "SMTP", Dir::Out), "Yes"),
+    says(row("Single server", "1E Server", "1433", "TDS", Dir::Out), "Not configurable from Setup"),
+    says(row("Single server", "1E Server", "1433", "TDS", Dir::Out), "configurable in various Connectors"),
+    says(row("Single server", "1E Server", "135 and 445", "WMI (DCOM)", Dir::Out), "Not configurable"),
+    says(
+        row("Single server", "SQL Server (TachyonMaster database)", "1433", "TDS", Dir::In),
+        "Not configurable from Setup",
+    ),
+    says(
+        row("1E clients", "1E Client", "4000", "WebSocket Secure (wss)", Dir::Out),
+        "Switch=<SwitchName>:<SwitchPort>",
+    ),
+    says(row("1E clients", "1E Client", "443", "HTTPS", Dir::Out), "BackgroundChannelUrl"),
+    says(row("1E clients", "Clients", "7766", "HTTPS", Dir::InOut), "MODELE.INTERACTION.PORT"),
+    says(row("1E clients", "Browsers", "443", "HTTPS", Dir::Out), "HTTPSIISPORT"),
+    says(row("1E clients", "Browsers", "80", "HTTP", Dir::Out), "Yes, during installation"),
+    // "Ports used within the Tachyon Platform": not firewall rows.
+    says_in(row("Internal", "1E Server", "3900", "WebSocket (ws)", Dir::In), "not recommended", Section::Unused),
+    says_in(row("Internal", "1E Server", "8081", "HTTPS", Dir::In), "No", Section::Unused),
+    says_in(row("Internal", "1E Server", "4001", "TCP", Dir::In), "client port + 1", Section::Unused),
+    says_in(row("Internal", "1E Server", "3901", "WebSocket (ws)", Dir::In), "contact 1E for advice", Section::Host),
+    says_in(row("Internal", "1E Server", "3901", "WebSocket (ws)", Dir::Out), "contact 1E for advice", Section::Host),
+    says_in(row("Internal", "1E Server", "443", "HTTPS", Dir::Out), "HTTPSIISPORT", Section::Host),
+];
+
+const REMOTE_CATALOG_CONFIGURABLE: &[Configurable] = &[
+    says(
+        row("Remote Catalog", "1E Server (Master Stack)", "80", "HTTP", Dir::Out),
+        "manual configuration of 1E Server",
+    ),
+    says(row("Remote Catalog", "Catalog Server", "80", "HTTP", Dir::In), "1E Catalog installer properties"),
+    says(row("Remote Catalog", "Catalog Server", "443", "HTTPS", Dir::Out), "not configurable"),
+    says(row("Remote Catalog", "Catalog Server", "1433", "TDS", Dir::Out), "1E Catalog installer properties"),
+    says(
+        row("Remote Catalog", "SQL Server (1E Catalog database)", "1433", "TDS", Dir::In),
+        "during configuration of the SQL Server instance",
+    ),
+    says(row("Remote Catalog", "Browsers", "80", "HTTP", Dir::Out), "1E Catalog installer properties"),
+];
+
+const REMOTE_RESPONSE_STACK_CONFIGURABLE: &[Configurable] = &[
+    says(row("Remote Response Stack", "1E Server (Master Stack)", "443", "HTTPS", Dir::Out), "HTTPSIISPORT"),
+    says(
+        row("Remote Response Stack", "1E Server (Response Stack)", "443", "HTTPS", Dir::In),
+        "during the installation of the Response Stack",
+    ),
+    says(
+        row("Remote Response Stack", "1E Server (Master Stack)", "3901", "WebSocket (ws)", Dir::In),
+        "contact 1E for advice",
+    ),
+    says(
+        row("Remote Response Stack", "1E Server (Response Stack)", "3901", "WebSocket (ws)", Dir::Out),
+        "contact 1E for advice",
+    ),
+    says(
+        row("Remote Response Stack", "SQL Server (TachyonMaster database)", "1433", "TDS", Dir::In),
+        "Not configurable from Setup",
+    ),
+    says(
+        row("Remote Response Stack", "1E Server (Response Stack)", "1433", "TDS", Dir::Out),
+        "Not configurable from Setup",
+    ),
+];
+
+const DMZ_CONFIGURABLE: &[Configurable] = &[
+    says(row("DMZ", "DMZ Server", "443", "HTTPS", Dir::In), "HTTPSIISPORT"),
+    says(row("DMZ", "DMZ Server", "443", "HTTPS", Dir::Out), "HTTPSIISPORT"),
+    says(row("DMZ", "DMZ Server", "3901", "WebSocket (ws)", Dir::Out), "contact 1E for advice"),
+    says(row("DMZ", "DMZ Server", "4001", "TCP", Dir::In), "client port + 1"),
+    says(row("DMZ", "DMZ Server", "4000", "WebSocket Secure (wss)", Dir::In), "SwitchConfiguration"),
+    says(row("DMZ", "1E Server (Response Stack)", "443", "HTTPS", Dir::In), "HTTPSIISPORT"),
+    says(row("DMZ", "1E Server (Master Stack)", "443", "HTTPS", Dir::Out), "HTTPSIISPORT"),
+    says(row("DMZ", "1E Server (Response Stack)", "4001", "TCP", Dir::Out), "client port + 1"),
+    says(row("DMZ", "1E Server (Master Stack)", "3901", "WebSocket (ws)", Dir::In), "contact 1E for advice"),
+    says(row("DMZ", "Internet-facing clients", "443", "HTTPS", Dir::Out), "BackgroundChannelUrl"),
+    says(
+        row("DMZ", "Internet-facing clients", "4000", "WebSocket Secure (wss)", Dir::Out),
+        "Switch=<SwitchName>:<SwitchPort>",
+    ),
+];
+
+#[test]
+fn single_server_document_matches_the_page() {
+    let doc = Document::load("1e-single-server");
+    let devices = devices(&[("1E Server", "server")]);
+    assert_configurable("1e-single-server", &doc, SINGLE_SERVER_CONFIGURABLE, &devices);
+    // Active Directory queries are an `Addition:` of the example.
+    let additions = &[("server", "TCP 389")];
+    assert_firewall_rows_are_vendor_rows(
+        "1e-single-server",
+        &doc,
+        &[SINGLE_SERVER, CLIENTS].concat(),
+        &devices,
+        additions,
+    );
+}
+
+#[test]
+fn remote_catalog_document_matches_the_page() {
+    let doc = Document::load("1e-remote-catalog");
+    let devices = &[
+        ("1E Server (Master Stack)", "server"),
+        ("Catalog Server", "catalog"),
+        ("SQL Server (1E Catalog database)", "catalog_sql"),
+        ("Browsers", "admins"),
+    ];
+    assert_configurable("1e-remote-catalog", &doc, REMOTE_CATALOG_CONFIGURABLE, devices);
+    let catalog_devices = &devices[1..3];
+    assert_firewall_rows_are_vendor_rows("1e-remote-catalog", &doc, REMOTE_CATALOG, catalog_devices, &[]);
+}
+
+#[test]
+fn remote_response_stack_document_matches_the_page() {
+    let doc = Document::load("1e-remote-response-stack");
+    let devices = devices(&[("1E Server (Master Stack)", "master"), ("1E Server (Response Stack)", "response")]);
+    assert_configurable("1e-remote-response-stack", &doc, REMOTE_RESPONSE_STACK_CONFIGURABLE, &devices);
+}
+
+#[test]
+fn dmz_document_matches_the_page() {
+    let doc = Document::load("1e-dmz");
+    let devices = devices(&[
+        ("1E Server (Master Stack)", "server"),
+        ("1E Server (Response Stack)", "server"),
+        ("DMZ Server", "dmzsrv"),
+        ("Internet-facing clients", "roaming"),
+    ]);
+    assert_configurable("1e-dmz", &doc, DMZ_CONFIGURABLE, &devices);
+    let dmz_devices = &[("DMZ Server", "dmzsrv")];
+    assert_firewall_rows_are_vendor_rows("1e-dmz", &doc, DMZ, dmz_devices, &[]);
+}
