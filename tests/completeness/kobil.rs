@@ -250,7 +250,7 @@ fn kobil_mid_routes_table_is_numbered_by_the_page() {
     let routes = blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Table(t) if t.header.first() == Some(&"No.") => Some(t),
+            Block::Table(t) if t.header.first().map(String::as_str) == Some("No.") => Some(t),
             _ => None,
         })
         .next()
@@ -262,4 +262,24 @@ fn kobil_mid_routes_table_is_numbered_by_the_page() {
     // Routes through nginx show both hops' ports: users reach 443, nginx reaches 8443.
     let route1 = routes.rows.iter().find(|r| r[0] == "1").expect("route 1");
     assert_eq!(route1[4], "TCP 443 → TCP 8443");
+}
+
+#[test]
+fn kobil_mid_document_shows_the_ssms_table() {
+    let doc = Document::load("kobil-mid");
+    let rows = doc.policy_rows("SSMS machine");
+    assert!(!rows.is_empty(), "no allowed-and-blocked table for the SSMS machine");
+    for &(transport, port, description, external, internal) in SSMS_TABLE {
+        let row = rows
+            .iter()
+            .find(|r| {
+                let (t, numbers) = r[0].split_once(' ').unwrap_or_default();
+                t.eq_ignore_ascii_case(transport) && numbers.split('-').next() == Some(&port.to_string())
+            })
+            .unwrap_or_else(|| panic!("no row for {transport}/{port} ({description})"));
+        let word = |allowed: bool| if allowed { "allow" } else { "block" };
+        // External: from the internet; internal: from the private zone (the administrators').
+        assert!(row[2].starts_with(word(external)), "{port} from the internet: {}", row[2]);
+        assert!(row[4].starts_with(word(internal)), "{port} from the private zone: {}", row[4]);
+    }
 }

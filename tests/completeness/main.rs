@@ -329,6 +329,8 @@ pub struct DocRow {
 /// The generated port matrix of an example, as rows.
 pub struct Document {
     pub rows: Vec<DocRow>,
+    /// The tables of the policy section, by heading.
+    pub policy: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
 }
 
 impl Document {
@@ -338,9 +340,20 @@ impl Document {
         let db: Database = portolan_tests::database(&portolan_tests::read_folder(&dir));
         let model = portolan::export::export(&db).model;
         let mut rows = Vec::new();
+        let mut policy = Vec::new();
         let (mut section, mut node) = (None, String::new());
+        let (mut in_policy, mut heading) = (false, String::new());
         for block in document(&model, name) {
+            if in_policy {
+                match block {
+                    Block::Heading(_, text) => heading = text,
+                    Block::Table(table) => policy.push((heading.clone(), table.header, table.rows)),
+                    _ => {}
+                }
+                continue;
+            }
             match block {
+                Block::Heading(2, text) if text == "Policy" => in_policy = true,
                 Block::Heading(2, text) => section = (text == "Inbound ports").then_some(Section::Private),
                 Block::Heading(3, text) => match text.as_str() {
                     "Public" => section = Some(Section::Public),
@@ -379,7 +392,13 @@ impl Document {
                 _ => {}
             }
         }
-        Document { rows }
+        Document { rows, policy }
+    }
+
+    /// The rows of the policy's allowed-and-blocked table of a node, by its title.
+    pub fn policy_rows(&self, node_title: &str) -> Vec<Vec<String>> {
+        let heading = format!("Allowed and blocked ports: {node_title}");
+        self.policy.iter().filter(|(h, ..)| *h == heading).flat_map(|(_, _, rows)| rows.clone()).collect()
     }
 
     /// The device-table rows of a node (firewall, host and unused).

@@ -8,6 +8,7 @@ use portolan_model::ports::{PortRange, PortSet, Transport};
 use portolan_model::{AddressOrigin, Flow, HopKind, Model, Node, Port, PortKind, Route};
 
 mod cells;
+mod policy;
 
 pub enum Block {
     Heading(u8, String),
@@ -18,8 +19,14 @@ pub enum Block {
 }
 
 pub struct Table {
-    pub header: &'static [&'static str],
+    pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str], rows: Vec<Vec<String>>) -> Table {
+        Table { header: header.iter().map(|h| h.to_string()).collect(), rows }
+    }
 }
 
 const DEVICE: &[&str] = &["Device", "Port", "Protocol", "Direction", "Usage", "Configurable"];
@@ -51,7 +58,7 @@ pub fn document(model: &Model, title: &str) -> Vec<Block> {
             vec![z.title.clone(), z.trust.as_str().into(), or_dash(z.cidrs.join(", ")), or_dash(nodes.join(", "))]
         })
         .collect();
-    out.push(Block::Table(Table { header: &["Zone", "Trust", "CIDRs", "Nodes"], rows: zones }));
+    out.push(Block::Table(Table::new(&["Zone", "Trust", "CIDRs", "Nodes"], zones)));
     out.push(Block::Heading(2, "Devices".into()));
     for node in &model.nodes {
         devices(model, node, &mut out);
@@ -86,6 +93,7 @@ pub fn document(model: &Model, title: &str) -> Vec<Block> {
     out.push(table_or_none(CONSOLIDATED, outbound(model)));
     out.push(Block::Heading(2, "Routes".into()));
     out.push(routes(model));
+    policy::blocks(model, &mut out);
     out
 }
 
@@ -119,16 +127,16 @@ fn devices(model: &Model, node: &Node, out: &mut Vec<Block>) {
         out.push(Block::Paragraph(
             "On the host: ports its roles use between them, which need no firewall rule.".into(),
         ));
-        out.push(Block::Table(Table { header: DEVICE, rows: host }));
+        out.push(Block::Table(Table::new(DEVICE, host)));
     }
     if !unused.is_empty() {
         out.push(Block::Paragraph("Declared, but used by no flow of this spec (not firewall rows):".into()));
-        out.push(Block::Table(Table { header: DEVICE, rows: unused }));
+        out.push(Block::Table(Table::new(DEVICE, unused)));
     }
 }
 
-fn table_or_none(header: &'static [&'static str], rows: Vec<Vec<String>>) -> Block {
-    if rows.is_empty() { Block::Paragraph("None.".into()) } else { Block::Table(Table { header, rows }) }
+fn table_or_none(header: &[&str], rows: Vec<Vec<String>>) -> Block {
+    if rows.is_empty() { Block::Paragraph("None.".into()) } else { Block::Table(Table::new(header, rows)) }
 }
 
 fn or_dash(text: String) -> String {
@@ -331,7 +339,7 @@ fn routes(model: &Model) -> Block {
         routes.sort_by_key(|r| (r.declared_number.is_none(), r.declared_number));
     }
     let rows = routes.into_iter().map(|r| route_row(model, r, numbered)).collect();
-    Block::Table(Table { header: &["No.", "Route", "From → To", "Protocol", "Ports"], rows })
+    Block::Table(Table::new(&["No.", "Route", "From → To", "Protocol", "Ports"], rows))
 }
 
 fn route_row(model: &Model, route: &Route, numbered: bool) -> Vec<String> {

@@ -6,6 +6,7 @@
 //! Everything is in a fixed order — files by path, items in source order — so identical input
 //! gives identical output.
 
+pub mod policy;
 pub mod ports;
 mod trust;
 
@@ -32,6 +33,9 @@ pub struct Model {
     pub flows: Vec<Flow>,
     /// Every `flow` as written, in spec order, with the indices of its hops in `flows`.
     pub routes: Vec<Route>,
+    /// The spec's policy blocks combined; absent (not serialized) when the spec has none.
+    #[serde(skip_serializing_if = "policy::Policy::is_empty")]
+    pub policy: policy::Policy,
     /// Lookups by name, built on first use, so that emitters stay linear in the model's size.
     #[serde(skip)]
     pub lookup: OnceLock<Lookup>,

@@ -48,6 +48,7 @@ pub fn export(db: &dyn Db) -> Export {
         nodes,
         flows: Vec::new(),
         routes: Vec::new(),
+        policy: super::policy::policy(db, &zone_names, &node_names),
         lookup: Default::default(),
     };
     let mut rule_problems = Vec::new();
