@@ -79,6 +79,8 @@ pub fn our_protocols(page: &str) -> &'static [&'static str] {
         // as an HTTP request (see vendor.onee's readings).
         "HTTP (WebSocket upgrade)" => &["ws"],
         "Redis" => &["redis"],
+        // 1E: "You will need to open UDP port 1434 used by the SQL Browser."
+        "SQL Browser" => &["sql_browser"],
         other => panic!("no protocol mapping for the page's `{other}`"),
     }
 }

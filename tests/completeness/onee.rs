@@ -291,3 +291,49 @@ fn dmz_document_matches_the_page() {
     let dmz_devices = &[("DMZ Server", "dmzsrv")];
     assert_firewall_rows_are_vendor_rows("1e-dmz", &doc, DMZ, dmz_devices, &[]);
 }
+
+/// A named instance: "the SQL Browser service needs to be enabled to let the 1E Server
+/// determine the port in use. You will need to open UDP port 1434 used by the SQL Browser." The
+/// instance's own port is the deployment's ("any").
+const NAMED_INSTANCE: &[Row] = &[
+    Row {
+        table: "Named instance",
+        device: "1E Server",
+        ports: "1434",
+        transport: "UDP",
+        protocol: "SQL Browser",
+        dir: Dir::Out,
+    },
+    Row {
+        table: "Named instance",
+        device: "SQL Server (TachyonMaster database)",
+        ports: "1434",
+        transport: "UDP",
+        protocol: "SQL Browser",
+        dir: Dir::In,
+    },
+    Row {
+        table: "Named instance",
+        device: "1E Server",
+        ports: "any",
+        transport: "TCP",
+        protocol: "TDS",
+        dir: Dir::Out,
+    },
+    Row {
+        table: "Named instance",
+        device: "SQL Server (TachyonMaster database)",
+        ports: "any",
+        transport: "TCP",
+        protocol: "TDS",
+        dir: Dir::In,
+    },
+];
+
+#[test]
+fn named_instance_holds_the_sql_browser_rows() {
+    let example = Example::load("1e-named-instance");
+    let devices = devices(&[("1E Server", "server")]);
+    assert_rows(&example, &[NAMED_INSTANCE, CLIENTS].concat(), &devices);
+    assert_flows_accounted(&example, &[all_rows(), NAMED_INSTANCE.to_vec()].concat(), &devices);
+}

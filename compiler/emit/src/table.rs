@@ -176,10 +176,23 @@ fn device_row(model: &Model, node: &Node, port: &Port, used: &cells::Use<'_>) ->
         PortKind::Connect if local.is_some() => PortSet::new(local.map(|l| l.ports.clone()).unwrap_or_default()),
         _ => PortSet::new(port.ports.clone()),
     };
+    // An input shows the ports its connections use; ports it declares beyond them are marked.
+    let declared = PortSet::new(port.ports.clone());
+    let reached = union(used.into.iter().map(|f| f.port_set())).intersection(&declared);
+    let (ports, unused_ports) = if port.kind != PortKind::Connect && !reached.is_empty() && reached != declared {
+        let rest: Vec<PortRange> =
+            declared.ranges().iter().filter(|r| !reached.ranges().iter().any(|u| u.contains(r))).copied().collect();
+        (reached, Some(PortSet::new(rest)))
+    } else {
+        (ports, None)
+    };
     let mut usage = port.usage.clone();
+    let mut note = |text: String| usage = if usage.is_empty() { text } else { format!("{usage} ({text})") };
     if !used.network() && used.host.is_empty() {
-        let note = if port.optional { "optional, not connected" } else { "no flow in this spec" };
-        usage = if usage.is_empty() { note.into() } else { format!("{usage} ({note})") };
+        note(if port.optional { "optional, not connected" } else { "no flow in this spec" }.into());
+    }
+    if let Some(rest) = unused_ports.filter(|r| !r.is_empty()) {
+        note(format!("also declared on {}, which no flow uses", rest.describe()));
     }
     let configurable = cells::configurable(model, node, port, used);
     vec![node.title.clone(), ports.describe(), protocol, direction, or_dash(usage), configurable]
