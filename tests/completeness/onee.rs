@@ -276,6 +276,15 @@ fn remote_response_stack_document_matches_the_page() {
     let doc = Document::load("1e-remote-response-stack");
     let devices = devices(&[("1E Server (Master Stack)", "master"), ("1E Server (Response Stack)", "response")]);
     assert_configurable("1e-remote-response-stack", &doc, REMOTE_RESPONSE_STACK_CONFIGURABLE, &devices);
+    // The table is "additional to the ports required for a Single-Server".
+    let stacks = &[
+        ("1E Server", "master"),
+        ("1E Server", "response"),
+        ("1E Server (Master Stack)", "master"),
+        ("1E Server (Response Stack)", "response"),
+    ];
+    let rows = [REMOTE_RESPONSE_STACK, SINGLE_SERVER].concat();
+    assert_firewall_rows_are_vendor_rows("1e-remote-response-stack", &doc, &rows, stacks, &[]);
 }
 
 #[test]
