@@ -255,6 +255,15 @@ fn single_server_document_matches_the_page() {
         &devices,
         additions,
     );
+    // "The table does not include internal communications within the Server": the roles' traffic
+    // on the host is the Local inbound table, and only it.
+    let local: Vec<&str> = doc
+        .rows
+        .iter()
+        .filter(|r| r.section == Section::Local && r.node == "server")
+        .map(|r| r.cells[0].as_str())
+        .collect();
+    assert_eq!(local, ["3901", "443"], "the 1E Server's Local inbound rows");
 }
 
 #[test]

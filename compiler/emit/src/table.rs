@@ -286,7 +286,12 @@ fn inbound(model: &Model) -> [Vec<Vec<String>>; 3] {
                 let Some(first) = route.hops.first().and_then(|&i| model.flows.get(i)) else { continue };
                 let proxies: Vec<String> = route.via.iter().map(|v| title_of(model, v)).collect();
                 let entry: Vec<String> = first.transports().into_iter().map(|t| numbers(&first.ports, t)).collect();
-                let entry = format!(" or {} (via {})", entry.join(", "), proxies.join(", "));
+                // The same ports through the proxy as at the listener: say only "via".
+                let entry = if first.port_set() == PortSet::new(ranges.clone()) {
+                    format!(" (via {})", proxies.join(", "))
+                } else {
+                    format!(" or {} (via {})", entry.join(", "), proxies.join(", "))
+                };
                 if !entries.contains(&entry) {
                     entries.push(entry);
                 }
