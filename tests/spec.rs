@@ -146,6 +146,12 @@ fn stdlib_page() -> String {
                         }
                         description.push_str(&one_line(&port.docs));
                     }
+                    if let Some(text) = &port.configurable {
+                        if !description.is_empty() {
+                            description.push(' ');
+                        }
+                        description.push_str(&format!("Configurable: {text}."));
+                    }
                     let _ = writeln!(
                         page,
                         "| `{}` | {} | {protocol} | {ports} | {description} |",
