@@ -224,7 +224,7 @@ pub fn load(system: &dyn System, path: &Path, limits: &Limits) -> Result<Spec, L
             // The modules the spec uses, from its root, until none is missing.
             loop {
                 let mut added = false;
-                for module in crate::analysis::missing_modules(&db) {
+                for module in crate::collect::missing_modules(&db) {
                     let candidate = root.join(format!("{}.ptl", module.replace('.', "/")));
                     let is_file = system.metadata(&candidate).is_ok_and(|m| m.kind == EntryKind::File);
                     if is_file && db.file(&display(&candidate)).is_none() {
