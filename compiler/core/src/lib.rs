@@ -11,6 +11,7 @@ pub mod export;
 pub mod facts;
 pub mod items;
 pub mod load;
+pub mod load_problem;
 pub mod location;
 pub mod net;
 pub mod render;
