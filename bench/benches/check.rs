@@ -35,7 +35,7 @@ fn cold_check(c: &mut Criterion) {
             // The database is returned so that freeing it is not timed.
             b.iter_with_large_drop(|| {
                 let db = load(files);
-                let diagnostics = portolan::analysis::diagnostics_parallel(&db, threads());
+                let diagnostics = portolan::collect::diagnostics_parallel(&db, threads());
                 assert!(diagnostics.is_empty());
                 db
             });
@@ -47,7 +47,7 @@ fn cold_check(c: &mut Criterion) {
 fn recheck_after_one_edit(c: &mut Criterion) {
     let files = generate(Size { flows: 100_000, files: 100 });
     let mut db = load(&files);
-    assert!(portolan::analysis::diagnostics_parallel(&db, threads()).is_empty());
+    assert!(portolan::collect::diagnostics_parallel(&db, threads()).is_empty());
     let (path, text) = files.iter().find(|(p, _)| p.ends_with("flows_050.ptl")).cloned().unwrap_or_default();
     let line = text.lines().nth(200).unwrap_or_default().to_string();
     let edited = [text.replacen(&line, &line.replace("\"route", "\"edited route"), 1), text.clone()];

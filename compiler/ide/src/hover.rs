@@ -8,8 +8,8 @@ use super::index::{Ref, ref_at};
 use portolan::db::{Db, SourceFile};
 use portolan::eval::eval_ports;
 use portolan::items::{Item, ItemKind, parse_file};
-use portolan::model::NodePort;
 use portolan::resolve::{ParamEnv, component_info, node_info, protocol_info, zone_info};
+use portolan::resolved::NodePort;
 use portolan::scope::declared_kind;
 use portolan_model::ports::{PortSet, Transport};
 

@@ -7,12 +7,12 @@
 
 use super::edit;
 use super::policy_violation::cleartext_accepted;
-use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
 use crate::items::Item;
-use crate::model::{HopFacts, Trust};
+use crate::resolved::{HopFacts, Trust};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
 fn encrypted_counterpart(name: &str) -> Option<&'static str> {

@@ -7,12 +7,12 @@
 use portolan_syntax::ast::Action;
 
 use super::edit;
-use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
 use crate::items::Item;
-use crate::model::{Hop, HopFacts, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
+use crate::resolved::{Hop, HopFacts, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
 
 /// What the policy says about one hop.
 pub enum Decision<'a, 'db> {

@@ -15,13 +15,13 @@ use crate::db::{Db, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::eval::names_in_ports;
 use crate::items::{Item, ItemKind, file_items};
-use crate::model::{Endpoint, NodeInfo, NodePort, Trust};
 use crate::resolve::{component_info, flow_info, node_info, protocol_info, zone_info};
+use crate::resolved::{Endpoint, NodeInfo, NodePort, Trust};
 
 /// The model of the user's spec. Call it on a spec that checks without errors: items that did
 /// not resolve are left out.
 pub fn export(db: &dyn Db) -> Export {
-    let mut files: Vec<SourceFile> = crate::analysis::user_files(db).clone();
+    let mut files: Vec<SourceFile> = crate::facts::user_files(db).clone();
     files.sort_by(|a, b| a.path(db).cmp(b.path(db)));
     let items: Vec<Item<'_>> = files.iter().flat_map(|&f| file_items(db, f).iter().copied()).collect();
     let of_kind = |kind: ItemKind| items.iter().copied().filter(move |i| i.kind(db) == kind);

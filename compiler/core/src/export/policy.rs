@@ -5,11 +5,11 @@
 use portolan_model::policy::{Action, Policy, Require, Rule, Scope, Selector, Service, Target};
 use rustc_hash::FxHashMap;
 
-use crate::analysis::spec_policy;
 use crate::db::Db;
+use crate::facts::spec_policy;
 use crate::items::{Item, ItemKind};
-use crate::model::{RuleScopeInfo, Selector as SelectorInfo, ServiceMatch};
 use crate::resolve::protocol_info;
+use crate::resolved::{RuleScopeInfo, Selector as SelectorInfo, ServiceMatch};
 
 pub fn policy<'db>(
     db: &'db dyn Db,

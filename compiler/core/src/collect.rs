@@ -1,0 +1,146 @@
+//! Collecting diagnostics: an item's (its problems rendered and its checks), a file's (locations
+//! made absolute, in source order), the spec's; the driver that computes them on several
+//! threads; and what the loader asks of a database (missing modules). Above `check/`.
+
+use crate::check;
+use crate::db::{Db, Origin, SourceFile};
+use crate::diagnostic::Diagnostic;
+use crate::facts::{file_hops, file_usage, spec_policy, user_files};
+use crate::items::{Item, file_items, parse_file};
+use crate::scope::{module_locals, module_scope};
+
+/// Every diagnostic of one item, locations relative to anchors.
+#[salsa::tracked(returns(ref))]
+pub fn item_diagnostics<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
+    check::item_checks(db, item)
+}
+
+/// The policy and encryption diagnostics of one file's flows.
+///
+/// These checks read the spec-wide policy, which depends on every file, so salsa verifies a
+/// query that reads it again after every edit anywhere. Checking a file's hops in one query that
+/// reads them from one per-file query (`file_hops`) keeps that to two verifications per file
+/// instead of several per flow.
+#[salsa::tracked(returns(ref))]
+pub fn file_policy_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let policy = spec_policy(db);
+    let mut out = Vec::new();
+    for facts in file_hops(db, file) {
+        out.extend(check::policy_violation::check_hop(db, policy, facts));
+        out.extend(check::cleartext::check_hop(db, policy, facts));
+    }
+    out
+}
+
+/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults.
+#[salsa::tracked(returns(ref))]
+pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    let mut out = check::import_cycle::cycles(db);
+    out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
+    out
+}
+
+/// Every diagnostic whose primary location is in this file, locations absolute, in source order.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for error in &parse_file(db, file).errors {
+        out.push(check::syntax::diagnostic(file, error));
+    }
+    let scope_problems = module_locals(db, file).problems.iter().chain(&module_scope(db, file).problems);
+    out.extend(scope_problems.filter_map(|problem| check::render::scope_problem(db, problem)));
+    for &item in file_items(db, file) {
+        out.extend(item_diagnostics(db, item).iter().cloned());
+    }
+    out.extend(file_policy_diagnostics(db, file).iter().cloned());
+    out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
+    let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
+    out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));
+    out.dedup();
+    out
+}
+
+/// Every diagnostic of the spec: the user's files in workspace order.
+pub fn diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    user_files(db).iter().flat_map(|&file| file_diagnostics(db, file).iter().cloned()).collect()
+}
+
+/// [`diagnostics`], computed on several threads, each on a clone of the database: the files are
+/// dealt out among them. The result is the same, in the same order.
+pub fn diagnostics_parallel(db: &crate::db::Database, threads: usize) -> Vec<Diagnostic> {
+    let files = user_files(db).clone();
+    let threads = threads.clamp(1, files.len().max(1));
+    if threads == 1 {
+        return diagnostics(db);
+    }
+    // First each file's own facts (parsing, resolution, usage), so that no thread waits on
+    // another computing the spec-wide merge; then each file's diagnostics.
+    std::thread::scope(|scope| {
+        for worker in 0..threads {
+            let db = db.clone();
+            let files = &files;
+            scope.spawn(move || {
+                for &file in files.iter().skip(worker).step_by(threads) {
+                    file_usage(&db, file);
+                }
+            });
+        }
+    });
+    let mut per_file: Vec<Option<Vec<Diagnostic>>> = vec![None; files.len()];
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let db = db.clone();
+                let files = &files;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    for (index, &file) in files.iter().enumerate().skip(worker).step_by(threads) {
+                        done.push((index, file_diagnostics(&db, file).clone()));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            if let Ok(done) = worker.join() {
+                for (index, diagnostics) in done {
+                    per_file[index] = Some(diagnostics);
+                }
+            }
+        }
+    });
+    // Never lose a file's diagnostics: should a worker have failed, compute them here.
+    files
+        .iter()
+        .zip(per_file)
+        .flat_map(|(&file, done)| done.unwrap_or_else(|| file_diagnostics(db, file).clone()))
+        .collect()
+}
+
+/// Diagnostics of the standard library's own files (none, unless the library has a bug).
+pub fn stdlib_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    db.workspace()
+        .files(db)
+        .iter()
+        .filter(|f| f.origin(db) == Origin::Stdlib)
+        .flat_map(|&file| file_diagnostics(db, file).iter().cloned())
+        .collect()
+}
+
+/// Modules that the user's files `use` but that no file of the workspace provides; a loader
+/// reads these from disk when it can.
+pub fn missing_modules(db: &dyn Db) -> Vec<String> {
+    let index = crate::scope::module_index(db, db.workspace());
+    let mut out: Vec<String> = Vec::new();
+    for &file in user_files(db) {
+        for &item in file_items(db, file) {
+            if let Some(decl) = item.use_decl(db) {
+                let name = decl.module.text();
+                if !index.contains_key(&name) && !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
