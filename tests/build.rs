@@ -338,3 +338,18 @@ proptest! {
         check_text_targets(&support::split_files(&spec), &label);
     }
 }
+
+/// The policy as the documents render it (rules, zone × zone, cleartext, per-node tables), for
+/// the vendor examples whose policies say the most.
+#[test]
+fn snapshots_of_the_rendered_policy() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    for name in ["kobil-mid", "1e-dmz", "eko-ad-sync-proxy"] {
+        let outputs = support::build(&example(name)).unwrap_or_else(|e| panic!("{name} does not build:\n{e}"));
+        let markdown = outputs.iter().find(|o| target_of(o) == "markdown").expect("ports.md");
+        let policy = markdown.text.split_once("\n## Policy\n").map(|(_, p)| p).expect("a policy section");
+        settings.bind(|| insta::assert_snapshot!(format!("policy-{name}"), policy));
+    }
+}

@@ -20,6 +20,8 @@ fn every_example_checks_clean() {
         "1e-remote-response-stack",
         "1e-dmz",
         "kobil-mid",
+        "eko-ad-sync-ldap-ftp",
+        "1e-named-instance",
     ] {
         assert!(names.iter().any(|n| n == required), "examples/{required} is missing");
     }

@@ -106,8 +106,10 @@ fn stdlib_page() -> String {
             if !info.params.is_empty() {
                 page.push_str("| parameter | type | default | setting | description |\n|---|---|---|---|---|\n");
                 for param in &info.params {
-                    let default =
-                        param.default.as_ref().map_or_else(|| "required".to_string(), |_| "has default".into());
+                    let default = param
+                        .default
+                        .as_ref()
+                        .map_or_else(|| "required".to_string(), |e| format!("`{}`", portolan::eval::expr_text(e)));
                     let _ = writeln!(
                         page,
                         "| `{}` | {} | {default} | {} | {} |",
@@ -120,9 +122,23 @@ fn stdlib_page() -> String {
                 page.push('\n');
             }
             if !info.ports.is_empty() {
-                page.push_str("| port | kind | protocol | description |\n|---|---|---|---|\n");
+                page.push_str("| port | kind | protocol | ports | description |\n|---|---|---|---|---|\n");
                 for (port, protocol) in info.ports.iter().zip(&info.protocols) {
-                    let protocol = protocol.map(|p| protocol_info(&db, p).title.clone()).unwrap_or_default();
+                    let protocol = protocol.map(|p| protocol_info(&db, p));
+                    // The ports with every parameter at its default; an output without `on`
+                    // connects wherever its input listens.
+                    let ports = match &port.spec {
+                        Some(spec) => {
+                            let mut env = portolan::resolve::ParamEnv::new(&info.params, Default::default());
+                            let (set, errors) = portolan::eval::eval_ports(spec, &mut env, true);
+                            if errors.is_empty() && !set.is_empty() { set.describe() } else { "set by the node".into() }
+                        }
+                        None if port.kind == portolan_syntax::ast::PortKind::Connect => "its input's".into(),
+                        None => protocol
+                            .and_then(|p| p.default_ports.as_ref())
+                            .map_or_else(|| "none".to_string(), |p| p.describe()),
+                    };
+                    let protocol = protocol.map(|p| p.title.clone()).unwrap_or_default();
                     let mut description = port.title.clone().unwrap_or_default();
                     if !port.docs.is_empty() {
                         if !description.is_empty() {
@@ -130,8 +146,18 @@ fn stdlib_page() -> String {
                         }
                         description.push_str(&one_line(&port.docs));
                     }
-                    let _ =
-                        writeln!(page, "| `{}` | {} | {protocol} | {description} |", port.name, port.kind.keyword());
+                    if let Some(text) = &port.configurable {
+                        if !description.is_empty() {
+                            description.push(' ');
+                        }
+                        description.push_str(&format!("Configurable: {text}."));
+                    }
+                    let _ = writeln!(
+                        page,
+                        "| `{}` | {} | {protocol} | {ports} | {description} |",
+                        port.name,
+                        port.kind.keyword()
+                    );
                 }
                 page.push('\n');
             }

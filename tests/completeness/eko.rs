@@ -123,3 +123,21 @@ fn eko_ad_sync_proxy_holds_every_row_but_the_file_source() {
     assert_rows(&example, &rows, PROXY_DEVICES);
     assert_flows_accounted(&example, &rows, PROXY_DEVICES);
 }
+
+/// The page's other options: LDAP (TCP/389, allowed, not recommended) and FTP, which
+/// `examples/eko-ad-sync-ldap-ftp` carries.
+const LDAP_FTP_ROWS: &[Row] = &[
+    Row { table: "Internal", device: "EkoADC", ports: "389", transport: "TCP", protocol: "LDAP", dir: Dir::Out },
+    Row { table: "Internal", device: "Customer AD", ports: "389", transport: "TCP", protocol: "LDAP", dir: Dir::In },
+];
+
+#[test]
+fn eko_ad_sync_ldap_ftp_holds_the_other_options() {
+    let example = Example::load("eko-ad-sync-ldap-ftp");
+    let rows: Vec<Row> =
+        ROWS.iter().filter(|r| !matches!(r.protocol, "LDAP" | "LDAPS")).chain(LDAP_FTP_ROWS).copied().collect();
+    assert_rows(&example, &rows, DEVICES);
+    assert_flows_accounted(&example, &rows, DEVICES);
+    // The file source is cleartext FTP here, not SFTP.
+    assert!(example.hops.iter().any(|h| h.from == "adc" && h.to == "hrfiles" && h.protocol == "ftp"));
+}

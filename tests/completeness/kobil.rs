@@ -112,8 +112,7 @@ fn kobil_mid_holds_every_route() {
     let nodes = |device: &str| -> Vec<&str> { DEVICES.iter().filter(|(d, _)| *d == device).map(|(_, n)| *n).collect() };
     let mut missing = Vec::new();
     for &(route, from, to, both_ways) in ROUTES {
-        let prefix = format!("Route {route}:");
-        let hops: Vec<&HopView> = example.hops.iter().filter(|h| h.label.starts_with(&prefix)).collect();
+        let hops: Vec<&HopView> = example.hops.iter().filter(|h| h.route == Some(u64::from(route))).collect();
         let starts = hops.iter().any(|h| h.first && nodes(from).contains(&h.from.as_str()));
         let ends = hops.iter().any(|h| h.last && nodes(to).contains(&h.to.as_str()));
         let direction = hops.iter().all(|h| h.both_ways == both_ways);
@@ -130,7 +129,7 @@ fn kobil_mid_holds_every_route() {
     assert!(missing.is_empty(), "routes missing from kobil-mid: {missing:?}");
     // Route 23, "Redis → File database", is Redis persisting its data on its own host: no network
     // traffic, so no flow (vendor.kobil says so); the Pooler listens on no port ("N/A").
-    assert!(!example.hops.iter().any(|h| h.label.starts_with("Route 23:")));
+    assert!(!example.hops.iter().any(|h| h.route == Some(23)));
     assert!(!example.ports.iter().any(|p| p.node == "pooler" && p.accepts), "the Pooler listens on no port");
 }
 
@@ -140,7 +139,7 @@ fn kobil_mid_holds_every_port_row() {
     assert_rows(&example, PORTS, DEVICES);
     // The routes table accounts for the flows it lists (the page gives no port for the database).
     assert_flows_accounted_or(&example, PORTS, DEVICES, |hop| {
-        ROUTES.iter().any(|(route, ..)| hop.label.starts_with(&format!("Route {route}:")))
+        ROUTES.iter().any(|(route, ..)| hop.route == Some(u64::from(*route)))
     });
 }
 
@@ -185,5 +184,102 @@ fn kobil_mid_policy_is_the_ssms_table() {
             println!("{port:<6} {description:<44} {side:<8} {}", if allowed { "allow" } else { "block" });
             assert_eq!(allowed, expected, "{side} access to SSMS {transport:?}/{port} ({description})");
         }
+    }
+}
+
+/// The consolidated inbound tables' section of a row of `PORTS`.
+fn section_of(row: &Row) -> Option<Section> {
+    match row.table {
+        "Inbound public" => Some(Section::Public),
+        "Inbound private" => Some(Section::Private),
+        "Inbound local" => Some(Section::Local),
+        _ => None,
+    }
+}
+
+/// True when a row of the document's inbound tables is the vendor row: the node stands for its
+/// device and the port cell starts with one of the row's ports.
+fn inbound_row_is(doc_row: &DocRow, row: &Row) -> bool {
+    let stands = DEVICES.iter().any(|(d, n)| *d == row.device && *n == doc_row.node);
+    let first = doc_row.cells.first().map(|c| c.split(" or ").next().unwrap_or_default().to_string());
+    let ports_fit = row.ports.split(" or ").any(|p| first.as_deref() == Some(p));
+    stands && ports_fit
+}
+
+#[test]
+fn kobil_mid_inbound_sections_are_the_pages() {
+    let doc = Document::load("kobil-mid");
+    let inbound: Vec<&DocRow> =
+        doc.rows.iter().filter(|r| matches!(r.section, Section::Public | Section::Private | Section::Local)).collect();
+    let mut wrong = Vec::new();
+    for row in PORTS {
+        let Some(section) = section_of(row) else { continue };
+        let found = inbound.iter().any(|r| r.section == section && inbound_row_is(r, row));
+        println!(
+            "{:<16} {:<24} {:<12} {section:?}: {}",
+            row.table,
+            row.device,
+            row.ports,
+            if found { "found" } else { "WRONG" }
+        );
+        if !found {
+            wrong.push(format!("{row:?} is not in the {section:?} table"));
+        }
+    }
+    // The reverse: every inbound row of the document is a row of the same section of the page,
+    // but for nginx's 443 (the page folds it into "443 (via nginx)") and the database (the page
+    // gives no port for it).
+    for r in &inbound {
+        let vendor = PORTS.iter().any(|row| section_of(row) == Some(r.section) && inbound_row_is(r, row));
+        let folded = r.node == "nginx" && r.section == Section::Public && r.cells[0] == "443";
+        let unnumbered = r.node == "db";
+        if !vendor && !folded && !unnumbered {
+            wrong.push(format!("{:?} row no page row accounts for: {}", r.section, r.cells.join(" | ")));
+        }
+    }
+    assert!(wrong.is_empty(), "kobil-mid:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn kobil_mid_routes_table_is_numbered_by_the_page() {
+    use portolan_emit::table::{Block, document};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/kobil-mid");
+    let db = portolan_tests::database(&portolan_tests::read_folder(&dir));
+    let model = portolan::export::export(&db).model;
+    let blocks = document(&model, "kobil-mid");
+    let routes = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) if t.header.first().map(String::as_str) == Some("No.") => Some(t),
+            _ => None,
+        })
+        .next()
+        .expect("a routes table");
+    let numbers: Vec<&str> = routes.rows.iter().map(|r| r[0].as_str()).collect();
+    let page: Vec<String> = ROUTES.iter().map(|(n, ..)| n.to_string()).collect();
+    assert_eq!(&numbers[..page.len()], page.iter().map(String::as_str).collect::<Vec<_>>().as_slice());
+    assert!(numbers[page.len()..].iter().all(|n| *n == "—"), "flows without a route number come last: {numbers:?}");
+    // Routes through nginx show both hops' ports: users reach 443, nginx reaches 8443.
+    let route1 = routes.rows.iter().find(|r| r[0] == "1").expect("route 1");
+    assert_eq!(route1[4], "TCP 443 → TCP 8443");
+}
+
+#[test]
+fn kobil_mid_document_shows_the_ssms_table() {
+    let doc = Document::load("kobil-mid");
+    let rows = doc.policy_rows("SSMS machine");
+    assert!(!rows.is_empty(), "no allowed-and-blocked table for the SSMS machine");
+    for &(transport, port, description, external, internal) in SSMS_TABLE {
+        let row = rows
+            .iter()
+            .find(|r| {
+                let (t, numbers) = r[0].split_once(' ').unwrap_or_default();
+                t.eq_ignore_ascii_case(transport) && numbers.split('-').next() == Some(&port.to_string())
+            })
+            .unwrap_or_else(|| panic!("no row for {transport}/{port} ({description})"));
+        let word = |allowed: bool| if allowed { "allow" } else { "block" };
+        // External: from the internet; internal: from the private zone (the administrators').
+        assert!(row[2].starts_with(word(external)), "{port} from the internet: {}", row[2]);
+        assert!(row[4].starts_with(word(internal)), "{port} from the private zone: {}", row[4]);
     }
 }

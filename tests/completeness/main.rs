@@ -79,6 +79,8 @@ pub fn our_protocols(page: &str) -> &'static [&'static str] {
         // as an HTTP request (see vendor.onee's readings).
         "HTTP (WebSocket upgrade)" => &["ws"],
         "Redis" => &["redis"],
+        // 1E: "You will need to open UDP port 1434 used by the SQL Browser."
+        "SQL Browser" => &["sql_browser"],
         other => panic!("no protocol mapping for the page's `{other}`"),
     }
 }
@@ -119,6 +121,8 @@ pub fn port_alternatives(row: &Row) -> Vec<Option<PortSet>> {
 #[derive(Clone, Debug)]
 pub struct HopView {
     pub label: String,
+    /// The flow's `route N`.
+    pub route: Option<u64>,
     pub docs: String,
     pub local: bool,
     pub both_ways: bool,
@@ -171,6 +175,7 @@ impl Example {
                 for (i, hop) in info.hops.iter().enumerate() {
                     hops.push(HopView {
                         label: info.label.clone().unwrap_or_default(),
+                        route: info.route,
                         docs: info.docs.clone(),
                         local: info.local,
                         both_ways: info.direction == FlowDirection::Both,
@@ -298,4 +303,220 @@ pub fn assert_flows_accounted_or(
         example.name,
         unaccounted.join("\n")
     );
+}
+
+/// Where a row stands in the generated port matrix (`ports.md`, `ports.html`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// A device's table of the ports its connections across the network use.
+    Firewall,
+    /// A device's table of the ports its roles use between them on the host.
+    Host,
+    /// A device's table of ports declared but used by no flow.
+    Unused,
+    /// The consolidated inbound tables.
+    Public,
+    Private,
+    Local,
+}
+
+/// A row of the generated document: its section, the node it is about, and its cells.
+#[derive(Clone, Debug)]
+pub struct DocRow {
+    pub section: Section,
+    pub node: String,
+    pub cells: Vec<String>,
+}
+
+/// The generated port matrix of an example, as rows.
+pub struct Document {
+    pub rows: Vec<DocRow>,
+    /// The tables of the policy section, by heading.
+    pub policy: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
+}
+
+impl Document {
+    pub fn load(name: &str) -> Document {
+        use portolan_emit::table::{Block, document};
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+        let db: Database = portolan_tests::database(&portolan_tests::read_folder(&dir));
+        let model = portolan::export::export(&db).model;
+        let mut rows = Vec::new();
+        let mut policy = Vec::new();
+        let (mut section, mut node) = (None, String::new());
+        let (mut in_policy, mut heading) = (false, String::new());
+        for block in document(&model, name) {
+            if in_policy {
+                match block {
+                    Block::Heading(_, text) => heading = text,
+                    Block::Table(table) => policy.push((heading.clone(), table.header, table.rows)),
+                    _ => {}
+                }
+                continue;
+            }
+            match block {
+                Block::Heading(2, text) if text == "Policy" => in_policy = true,
+                Block::Heading(2, text) => section = (text == "Inbound ports").then_some(Section::Private),
+                Block::Heading(3, text) => match text.as_str() {
+                    "Public" => section = Some(Section::Public),
+                    "Private" => section = Some(Section::Private),
+                    "Local" => section = Some(Section::Local),
+                    _ => {
+                        // "Title (name), zone Z"
+                        node = text
+                            .rsplit_once("), zone ")
+                            .and_then(|(head, _)| head.rsplit_once(" ("))
+                            .map(|(_, n)| n.to_string())
+                            .unwrap_or_default();
+                        section = Some(Section::Firewall);
+                    }
+                },
+                Block::Paragraph(text) if text.starts_with("On the host") => section = Some(Section::Host),
+                Block::Paragraph(text) if text.starts_with("Declared, but used by no flow") => {
+                    section = Some(Section::Unused);
+                }
+                Block::Table(table) => {
+                    let Some(section) = section else { continue };
+                    for cells in table.rows {
+                        let node = match section {
+                            // The consolidated tables name the device by its title.
+                            Section::Public | Section::Private | Section::Local => model
+                                .nodes
+                                .iter()
+                                .find(|n| cells.get(3) == Some(&n.title))
+                                .map(|n| n.name.clone())
+                                .unwrap_or_default(),
+                            _ => node.clone(),
+                        };
+                        rows.push(DocRow { section, node, cells });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Document { rows, policy }
+    }
+
+    /// The rows of the policy's allowed-and-blocked table of a node, by its title.
+    pub fn policy_rows(&self, node_title: &str) -> Vec<Vec<String>> {
+        let heading = format!("Allowed and blocked ports: {node_title}");
+        self.policy.iter().filter(|(h, ..)| *h == heading).flat_map(|(_, _, rows)| rows.clone()).collect()
+    }
+
+    /// The device-table rows of a node (firewall, host and unused).
+    pub fn device_rows(&self, node: &str) -> impl Iterator<Item = &DocRow> {
+        self.rows
+            .iter()
+            .filter(move |r| r.node == node && matches!(r.section, Section::Firewall | Section::Host | Section::Unused))
+    }
+}
+
+/// A row's port numbers, as a device table writes them ("TCP 135, 445").
+fn port_words(ports: &str) -> Vec<String> {
+    ports.split(" or ").flat_map(|alt| alt.split(" and ")).map(|p| p.trim().to_string()).collect()
+}
+
+/// True when a device-table row is the vendor row: same port, protocol and direction.
+fn device_row_is(cells: &[String], row: &Row) -> bool {
+    let [_, ports, protocol, direction, ..] = cells else { return false };
+    let numbers = ports.split_once(' ').map_or(ports.as_str(), |(_, n)| n);
+    let ports_fit = port_words(row.ports).iter().all(|p| numbers.split(", ").any(|n| n == p));
+    let direction_fits = match row.dir {
+        Dir::In => direction.starts_with("Incoming") && !direction.starts_with("Incoming Outgoing"),
+        Dir::Out => direction.starts_with("Outgoing"),
+        Dir::InOut => direction.starts_with("Incoming Outgoing"),
+        Dir::Declared => true,
+    };
+    let protocol_fits = our_titles(row.protocol).iter().any(|t| protocol.starts_with(t));
+    ports_fit && direction_fits && protocol_fits
+}
+
+/// The protocol titles of the model for a page's protocol name.
+fn our_titles(page: &str) -> Vec<&'static str> {
+    our_protocols(page)
+        .iter()
+        .map(|p| match *p {
+            "https" => "HTTPS",
+            "http" => "HTTP",
+            "ws" => "WebSocket (ws)",
+            "wss" => "WebSocket Secure (wss)",
+            "tds" => "TDS",
+            "wmi" => "WMI (DCOM)",
+            "smtp" => "SMTP",
+            "tcp" => "TCP",
+            other => panic!("no title for {other}"),
+        })
+        .collect()
+}
+
+/// A vendor row's Configurable cell, as the page words it (a distinctive part of it).
+#[derive(Clone, Copy, Debug)]
+pub struct Configurable {
+    pub row: Row,
+    /// Words the generated cell must contain (case-insensitive).
+    pub says: &'static str,
+    /// The section its device-table row must be in.
+    pub section: Section,
+}
+
+/// Asserts each vendor row's Configurable cell and section in the generated document, for the
+/// nodes that stand for its device.
+pub fn assert_configurable(name: &str, doc: &Document, rows: &[Configurable], devices: &[(&str, &str)]) {
+    let mut wrong = Vec::new();
+    for expected in rows {
+        let nodes: Vec<&str> = devices.iter().filter(|(d, _)| *d == expected.row.device).map(|(_, n)| *n).collect();
+        assert!(!nodes.is_empty(), "{name}: no node stands for `{}`", expected.row.device);
+        let candidates: Vec<&DocRow> =
+            nodes.iter().flat_map(|n| doc.device_rows(n)).filter(|r| device_row_is(&r.cells, &expected.row)).collect();
+        let says = expected.says.to_lowercase();
+        let found = candidates
+            .iter()
+            .any(|r| r.section == expected.section && r.cells.get(5).is_some_and(|c| c.to_lowercase().contains(&says)));
+        println!(
+            "{:<24} {:<36} {:<6} {:<24} {:?} {:?} `{}`: {}",
+            expected.row.table,
+            expected.row.device,
+            expected.row.ports,
+            expected.row.protocol,
+            expected.row.dir,
+            expected.section,
+            expected.says,
+            if found { "found" } else { "WRONG" }
+        );
+        if !found {
+            let seen: Vec<String> =
+                candidates.iter().map(|r| format!("{:?}: {}", r.section, r.cells.join(" | "))).collect();
+            wrong.push(format!("{:?} `{}`; the document has:\n  {}", expected.row, expected.says, seen.join("\n  ")));
+        }
+    }
+    assert!(wrong.is_empty(), "{name}: rows whose Configurable cell or section differ:\n{}", wrong.join("\n"));
+}
+
+/// The reverse: every firewall row of the nodes standing for the vendor's devices is a row of
+/// the vendor's tables, and no vendor row that is not a firewall row is shown as one; but for
+/// `additions`, (node, port cell) pairs of flows the example documents as `Addition:`.
+pub fn assert_firewall_rows_are_vendor_rows(
+    name: &str,
+    doc: &Document,
+    rows: &[Row],
+    devices: &[(&str, &str)],
+    additions: &[(&str, &str)],
+) {
+    let mut extra = Vec::new();
+    for (device, node) in devices {
+        for r in doc.device_rows(node).filter(|r| r.section == Section::Firewall) {
+            let vendor = rows.iter().any(|row| {
+                row.dir != Dir::Declared
+                    && devices.iter().any(|(d, n)| n == node && *d == row.device)
+                    && device_row_is(&r.cells, row)
+            });
+            let addition = additions.iter().any(|(n, p)| n == node && r.cells.get(1).is_some_and(|c| c == p));
+            if !vendor && !addition {
+                extra.push(format!("{device} ({node}): {}", r.cells.join(" | ")));
+            }
+        }
+    }
+    extra.sort();
+    extra.dedup();
+    assert!(extra.is_empty(), "{name}: firewall rows no vendor row accounts for:\n{}", extra.join("\n"));
 }

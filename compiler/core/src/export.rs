@@ -1,8 +1,9 @@
 //! Building the exported model ([`portolan_model::Model`]) from a spec that checks without
-//! errors (`export/collect.rs`), and the problems that keep it from being written as firewall
+//! errors (`export/collect.rs`, the policy in `export/policy.rs`), and the problems that keep it from being written as firewall
 //! rules. Emitters never see the database; they see the model.
 
 mod collect;
+mod policy;
 
 pub use collect::export;
 

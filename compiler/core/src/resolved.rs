@@ -49,6 +49,8 @@ pub struct PortInfo {
     pub condition: Option<Condition>,
     /// `local Component.port`: served on the host when that component shares the node.
     pub local_peer: Option<(Name, Name)>,
+    /// `configurable "..."`: the vendor's words for the Configurable column.
+    pub configurable: Option<String>,
     pub title: Option<String>,
     pub docs: String,
     pub span: Span,
@@ -179,6 +181,8 @@ pub struct FlowInfo<'db> {
     pub docs: String,
     pub direction: Direction,
     pub local: bool,
+    /// `route 20`: the route's number as the vendor's documents give it.
+    pub route: Option<u64>,
     pub from: Option<Endpoint<'db>>,
     pub to: Option<Endpoint<'db>>,
     pub via: Vec<Endpoint<'db>>,

@@ -24,7 +24,7 @@ pub fn emit(model: &Model, title: &str) -> String {
             Block::Diagram => out.push_str(&format!("<figure>\n{}</figure>\n", svg::inline(model))),
             Block::Table(table) => {
                 out.push_str("<table>\n<thead><tr>");
-                for cell in table.header {
+                for cell in &table.header {
                     out.push_str(&format!("<th>{}</th>", escape(cell)));
                 }
                 out.push_str("</tr></thead>\n<tbody>\n");

@@ -14,7 +14,7 @@ mod mermaid;
 mod nftables;
 mod rules;
 mod svg;
-mod table;
+pub mod table;
 mod text;
 
 use std::path::PathBuf;

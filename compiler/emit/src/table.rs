@@ -7,6 +7,9 @@ use portolan_model::Trust;
 use portolan_model::ports::{PortRange, PortSet, Transport};
 use portolan_model::{AddressOrigin, Flow, HopKind, Model, Node, Port, PortKind, Route};
 
+mod cells;
+mod policy;
+
 pub enum Block {
     Heading(u8, String),
     Paragraph(String),
@@ -16,8 +19,14 @@ pub enum Block {
 }
 
 pub struct Table {
-    pub header: &'static [&'static str],
+    pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str], rows: Vec<Vec<String>>) -> Table {
+        Table { header: header.iter().map(|h| h.to_string()).collect(), rows }
+    }
 }
 
 const DEVICE: &[&str] = &["Device", "Port", "Protocol", "Direction", "Usage", "Configurable"];
@@ -49,44 +58,85 @@ pub fn document(model: &Model, title: &str) -> Vec<Block> {
             vec![z.title.clone(), z.trust.as_str().into(), or_dash(z.cidrs.join(", ")), or_dash(nodes.join(", "))]
         })
         .collect();
-    out.push(Block::Table(Table { header: &["Zone", "Trust", "CIDRs", "Nodes"], rows: zones }));
+    out.push(Block::Table(Table::new(&["Zone", "Trust", "CIDRs", "Nodes"], zones)));
     out.push(Block::Heading(2, "Devices".into()));
     for node in &model.nodes {
-        let zone = model.zone(&node.zone).map_or(node.zone.clone(), |z| z.title.clone());
-        out.push(Block::Heading(3, format!("{} ({}), zone {zone}", node.title, node.name)));
-        let addresses = match node.rule_addresses.origin {
-            AddressOrigin::Node => node.addresses.join(", "),
-            AddressOrigin::ZoneCidrs => {
-                format!("none stated; firewall rules use its zone's CIDRs, {}", node.rule_addresses.networks.join(", "))
-            }
-            AddressOrigin::Any => "none stated; firewall rules take it for any address (untrusted zone)".into(),
-            AddressOrigin::None => "none stated".into(),
-        };
-        out.push(Block::Paragraph(format!("Addresses: {addresses}. Components: {}.", components(node))));
-        let rows = node.ports.iter().map(|port| device_row(model, node, port)).collect();
-        out.push(Block::Table(Table { header: DEVICE, rows }));
+        devices(model, node, &mut out);
     }
     out.push(Block::Heading(2, "Inbound ports".into()));
+    out.push(Block::Paragraph(
+        "Inputs of the deployment's nodes, by who reaches them. Listeners of nodes on the internet are not \
+         inbound ports of the deployment: the outbound table lists the connections to them."
+            .into(),
+    ));
     let [public, private, local] = inbound(model);
     for (heading, rows, meaning) in [
-        ("Public", public, "in an untrusted zone or reached from one"),
-        ("Private", private, "reached only from zones that are not untrusted, or by no flow"),
-        ("Local", local, "served on the host by another role of the same node"),
+        (
+            "Public",
+            public,
+            "reached by a route that starts in an untrusted zone (the internet), directly or through proxies",
+        ),
+        ("Private", private, "reached only by routes that start inside the network"),
+        (
+            "Local",
+            local,
+            "reached only on the host (between roles of one node, no firewall rule), or in a restricted zone \
+             (a host's own network) from inside the network",
+        ),
     ] {
         out.push(Block::Heading(3, heading.into()));
         out.push(Block::Paragraph(format!("Inputs {meaning}.")));
         out.push(table_or_none(CONSOLIDATED, rows));
     }
     out.push(Block::Heading(2, "Outbound ports".into()));
+    out.push(Block::Paragraph("Connections from the deployment's nodes to nodes on the internet.".into()));
     out.push(table_or_none(CONSOLIDATED, outbound(model)));
     out.push(Block::Heading(2, "Routes".into()));
-    let routes = model.routes.iter().map(|r| route_row(model, r)).collect();
-    out.push(Block::Table(Table { header: &["No.", "Route", "From → To", "Protocol", "Ports"], rows: routes }));
+    out.push(routes(model));
+    policy::blocks(model, &mut out);
     out
 }
 
-fn table_or_none(header: &'static [&'static str], rows: Vec<Vec<String>>) -> Block {
-    if rows.is_empty() { Block::Paragraph("None.".into()) } else { Block::Table(Table { header, rows }) }
+/// A node's tables: the ports its connections across the network use (its firewall rows), the
+/// ports its roles use between them on the host, and the ports declared but used by no flow.
+fn devices(model: &Model, node: &Node, out: &mut Vec<Block>) {
+    let zone = model.zone(&node.zone).map_or(node.zone.clone(), |z| z.title.clone());
+    out.push(Block::Heading(3, format!("{} ({}), zone {zone}", node.title, node.name)));
+    let addresses = match node.rule_addresses.origin {
+        AddressOrigin::Node => node.addresses.join(", "),
+        AddressOrigin::ZoneCidrs => {
+            format!("none stated; firewall rules use its zone's CIDRs, {}", node.rule_addresses.networks.join(", "))
+        }
+        AddressOrigin::Any => "none stated; firewall rules take it for any address (untrusted zone)".into(),
+        AddressOrigin::None => "none stated".into(),
+    };
+    out.push(Block::Paragraph(format!("Addresses: {addresses}. Components: {}.", components(node))));
+    let (mut network, mut host, mut unused) = (Vec::new(), Vec::new(), Vec::new());
+    for port in &node.ports {
+        let used = cells::port_use(model, node, port);
+        if used.network() {
+            network.push(device_row(model, node, port, &used));
+        } else if !used.host.is_empty() {
+            host.push(device_row(model, node, port, &used));
+        } else {
+            unused.push(device_row(model, node, port, &used));
+        }
+    }
+    out.push(table_or_none(DEVICE, network));
+    if !host.is_empty() {
+        out.push(Block::Paragraph(
+            "On the host: ports its roles use between them, which need no firewall rule.".into(),
+        ));
+        out.push(Block::Table(Table::new(DEVICE, host)));
+    }
+    if !unused.is_empty() {
+        out.push(Block::Paragraph("Declared, but used by no flow of this spec (not firewall rows):".into()));
+        out.push(Block::Table(Table::new(DEVICE, unused)));
+    }
+}
+
+fn table_or_none(header: &[&str], rows: Vec<Vec<String>>) -> Block {
+    if rows.is_empty() { Block::Paragraph("None.".into()) } else { Block::Table(Table::new(header, rows)) }
 }
 
 fn or_dash(text: String) -> String {
@@ -97,25 +147,21 @@ fn components(node: &Node) -> String {
     node.components.iter().map(|c| c.title.clone()).collect::<Vec<_>>().join(", ")
 }
 
-/// The hops that leave or reach one port of a node.
-fn hops<'m>(model: &'m Model, node: &Node, port: &Port, leaving: bool) -> Vec<&'m Flow> {
-    model.hops_at(&node.name, &port.name, leaving)
-}
-
-fn device_row(model: &Model, node: &Node, port: &Port) -> Vec<String> {
-    let out_hops = hops(model, node, port, true);
-    let in_hops = hops(model, node, port, false);
-    let all_local = out_hops.iter().chain(&in_hops).all(|f| f.kind == HopKind::Local);
-    let used = !out_hops.is_empty() || !in_hops.is_empty();
+fn device_row(model: &Model, node: &Node, port: &Port, used: &cells::Use<'_>) -> Vec<String> {
     let direction = match port.kind {
         PortKind::Listen => "Incoming",
         PortKind::Connect => "Outgoing",
         PortKind::Peer => "Incoming Outgoing",
     };
-    let direction = if used && all_local { format!("{direction} (local, on the host)") } else { direction.to_string() };
+    let direction = if !used.network() && !used.host.is_empty() {
+        format!("{direction} (local, on the host)")
+    } else {
+        direction.to_string()
+    };
     // An output through a forward proxy connects to the proxy's protocol first.
     let mut protocol = port.protocol_title.clone();
-    let mut tunnels: Vec<&str> = out_hops
+    let mut tunnels: Vec<&str> = used
+        .out
         .iter()
         .filter(|f| f.hop == 1 && f.protocol_title != protocol)
         .map(|f| f.protocol_title.as_str())
@@ -124,17 +170,31 @@ fn device_row(model: &Model, node: &Node, port: &Port) -> Vec<String> {
     if !tunnels.is_empty() {
         protocol = format!("{protocol} (through {})", tunnels.join(", "));
     }
+    let local = cells::local_input(node, port).filter(|_| used.out.is_empty());
     let ports = match port.kind {
-        PortKind::Connect if !out_hops.is_empty() => union(out_hops.iter().map(|f| f.port_set())),
+        PortKind::Connect if !used.out.is_empty() => union(used.out.iter().map(|f| f.port_set())),
+        PortKind::Connect if local.is_some() => PortSet::new(local.map(|l| l.ports.clone()).unwrap_or_default()),
         _ => PortSet::new(port.ports.clone()),
     };
+    // An input shows the ports its connections use; ports it declares beyond them are marked.
+    let declared = PortSet::new(port.ports.clone());
+    let reached = union(used.into.iter().map(|f| f.port_set())).intersection(&declared);
+    let (ports, unused_ports) = if port.kind != PortKind::Connect && !reached.is_empty() && reached != declared {
+        let rest: Vec<PortRange> =
+            declared.ranges().iter().filter(|r| !reached.ranges().iter().any(|u| u.contains(r))).copied().collect();
+        (reached, Some(PortSet::new(rest)))
+    } else {
+        (ports, None)
+    };
     let mut usage = port.usage.clone();
-    if !used {
-        let note = if port.optional { "optional, not connected" } else { "no flow in this spec" };
-        usage = if usage.is_empty() { note.into() } else { format!("{usage} ({note})") };
+    let mut note = |text: String| usage = if usage.is_empty() { text } else { format!("{usage} ({text})") };
+    if !used.network() && used.host.is_empty() {
+        note(if port.optional { "optional, not connected" } else { "no flow in this spec" }.into());
     }
-    let configurable =
-        if port.configurable.is_empty() { "No".into() } else { format!("Yes: {}", port.configurable.join(", ")) };
+    if let Some(rest) = unused_ports.filter(|r| !r.is_empty()) {
+        note(format!("also declared on {}, which no flow uses", rest.describe()));
+    }
+    let configurable = cells::configurable(model, node, port, used);
     vec![node.title.clone(), ports.describe(), protocol, direction, or_dash(usage), configurable]
 }
 
@@ -151,68 +211,134 @@ fn numbers(ranges: &[PortRange], transport: Transport) -> String {
     text.join(", ")
 }
 
-fn relation(model: &Model, flow: &Flow, incoming: bool) -> String {
-    let (word, end) = if incoming { ("from", &flow.from) } else { ("to", &flow.to) };
-    let node = model.node(&end.node).map_or(end.node.clone(), |n| n.title.clone());
-    let zone = if incoming { &flow.from_zone } else { &flow.to_zone };
-    let zone = model.zone(zone).map_or(zone.clone(), |z| z.title.clone());
-    let label = flow.label.clone().unwrap_or_else(|| format!("flow {}", flow.route));
-    format!("{word} {node} ({zone}): {label}")
+fn title_of(model: &Model, node: &str) -> String {
+    model.node(node).map_or(node.to_string(), |n| n.title.clone())
+}
+
+fn zone_title(model: &Model, zone: &str) -> String {
+    model.zone(zone).map_or(zone.to_string(), |z| z.title.clone())
+}
+
+fn label(flow: &Flow) -> String {
+    flow.label.clone().unwrap_or_else(|| format!("flow {}", flow.route))
+}
+
+/// The zone a hop's route starts in: where the connection it carries comes from.
+fn route_start<'m>(model: &'m Model, flow: &'m Flow) -> (&'m str, &'m str) {
+    let first = model.route(flow.route).and_then(|r| r.hops.first()).and_then(|&i| model.flows.get(i));
+    match first {
+        Some(first) if flow.kind == HopKind::Via => (first.from.node.as_str(), first.from_zone.as_str()),
+        _ => (flow.from.node.as_str(), flow.from_zone.as_str()),
+    }
+}
+
+/// "from Apps/Services (Internet) via nginx: Route 1", for a hop reaching an input.
+fn incoming(model: &Model, flow: &Flow) -> String {
+    let (node, zone) = route_start(model, flow);
+    let via = if flow.kind == HopKind::Via && flow.hop > 1 {
+        let proxies: Vec<String> =
+            model.route(flow.route).map(|r| r.via.iter().map(|v| title_of(model, v)).collect()).unwrap_or_default();
+        format!(" via {}", proxies.join(", "))
+    } else {
+        String::new()
+    };
+    format!("from {} ({}){via}: {}", title_of(model, node), zone_title(model, zone), label(flow))
+}
+
+fn trust(model: &Model, zone: &str) -> Option<Trust> {
+    model.zone(zone).map(|z| z.trust)
 }
 
 /// Rows of the inbound tables: public, private, local.
 fn inbound(model: &Model) -> [Vec<Vec<String>>; 3] {
     let mut classes: [Vec<Vec<String>>; 3] = Default::default();
-    for node in &model.nodes {
+    for node in model.nodes.iter().filter(|n| trust(model, &n.zone) != Some(Trust::Untrusted)) {
         for port in node.ports.iter().filter(|p| p.kind != PortKind::Connect) {
-            let reaching = hops(model, node, port, false);
-            let network: Vec<&Flow> = reaching.iter().copied().filter(|f| f.kind != HopKind::Local).collect();
-            let class = if !network.is_empty() {
-                let untrusted =
-                    network.iter().any(|f| model.zone(&f.from_zone).is_some_and(|z| z.trust == Trust::Untrusted));
-                usize::from(!untrusted)
-            } else if !reaching.is_empty() {
+            let used = cells::port_use(model, node, port);
+            if used.into.is_empty() {
+                let from: Vec<&Port> = used.host.iter().copied().filter(|p| p.kind != PortKind::Listen).collect();
+                if !from.is_empty() {
+                    let relations: Vec<String> = from
+                        .iter()
+                        .map(|p| {
+                            format!("on the host, from {}: {}", component_title(node, p), or_dash(p.usage.clone()))
+                        })
+                        .collect();
+                    push_rows(&mut classes[2], &port.ports, "", port, node, relations.join("; "));
+                }
+                continue;
+            }
+            let starts: Vec<Option<Trust>> = used.into.iter().map(|f| trust(model, route_start(model, f).1)).collect();
+            let class = if starts.contains(&Some(Trust::Untrusted)) {
+                0
+            } else if trust(model, &node.zone) == Some(Trust::Restricted)
+                && starts.iter().all(|t| t.is_some_and(|t| t >= Trust::Internal))
+            {
                 2
             } else {
                 1
             };
-            let ranges = if network.is_empty() {
-                port.ports.clone()
-            } else {
-                union(network.iter().map(|f| f.port_set())).ranges().to_vec()
-            };
-            let mut relations: Vec<String> = if reaching.is_empty() {
-                vec!["no flow reaches it: no rule opens it".into()]
-            } else {
-                reaching.iter().map(|f| relation(model, f, true)).collect()
-            };
+            let ranges = union(used.into.iter().map(|f| f.port_set())).ranges().to_vec();
+            // A route through proxies enters the network on the first proxy's ports.
+            let mut entries: Vec<String> = Vec::new();
+            for flow in used.into.iter().filter(|f| f.kind == HopKind::Via && f.hop > 1) {
+                let Some(route) = model.route(flow.route) else { continue };
+                let Some(first) = route.hops.first().and_then(|&i| model.flows.get(i)) else { continue };
+                let proxies: Vec<String> = route.via.iter().map(|v| title_of(model, v)).collect();
+                let entry: Vec<String> = first.transports().into_iter().map(|t| numbers(&first.ports, t)).collect();
+                // The same ports through the proxy as at the listener: say only "via".
+                let entry = if first.port_set() == PortSet::new(ranges.clone()) {
+                    format!(" (via {})", proxies.join(", "))
+                } else {
+                    format!(" or {} (via {})", entry.join(", "), proxies.join(", "))
+                };
+                if !entries.contains(&entry) {
+                    entries.push(entry);
+                }
+            }
+            let mut relations: Vec<String> = used.into.iter().map(|f| incoming(model, f)).collect();
             relations.dedup();
-            push_rows(&mut classes[class], &ranges, port, node, relations.join("; "));
+            push_rows(&mut classes[class], &ranges, &entries.concat(), port, node, relations.join("; "));
         }
     }
     classes
 }
 
+/// Connections from the deployment's nodes to nodes on the internet.
 fn outbound(model: &Model) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for flow in model.flows.iter().filter(|f| f.kind != HopKind::Local) {
+    let outside = |zone: &str| trust(model, zone) == Some(Trust::Untrusted);
+    for flow in model.flows.iter().filter(|f| f.kind != HopKind::Local && outside(&f.to_zone) && !outside(&f.from_zone))
+    {
         let Some(node) = model.node(&flow.from.node) else { continue };
         let Some(port) = node.port(&flow.from.port) else { continue };
         let mut shown = port.clone();
         shown.protocol_title = flow.protocol_title.clone();
-        push_rows(&mut rows, &flow.ports, &shown, node, relation(model, flow, false));
+        let relation =
+            format!("to {} ({}): {}", title_of(model, &flow.to.node), zone_title(model, &flow.to_zone), label(flow));
+        push_rows(&mut rows, &flow.ports, "", &shown, node, relation);
     }
     // The two hops of a two-way flow between cluster members read the same.
     rows.dedup();
     rows
 }
 
-fn push_rows(rows: &mut Vec<Vec<String>>, ranges: &[PortRange], port: &Port, node: &Node, relation: String) {
-    let component =
-        node.components.iter().find(|c| c.name == port.component).map_or(port.component.clone(), |c| c.title.clone());
+fn component_title(node: &Node, port: &Port) -> String {
+    node.components.iter().find(|c| c.name == port.component).map_or(port.component.clone(), |c| c.title.clone())
+}
+
+fn push_rows(
+    rows: &mut Vec<Vec<String>>,
+    ranges: &[PortRange],
+    entry: &str,
+    port: &Port,
+    node: &Node,
+    relation: String,
+) {
+    let component = component_title(node, port);
     for transport in PortSet::new(ranges.to_vec()).transports() {
         rows.push(vec![
-            numbers(ranges, transport),
+            format!("{}{entry}", numbers(ranges, transport)),
             transport.upper().into(),
             port.protocol_title.clone(),
             node.title.clone(),
@@ -222,24 +348,41 @@ fn push_rows(rows: &mut Vec<Vec<String>>, ranges: &[PortRange], port: &Port, nod
     }
 }
 
-fn route_row(model: &Model, route: &Route) -> Vec<String> {
-    let title = |node: &str| model.node(node).map_or(node.to_string(), |n| n.title.clone());
-    let mut path = vec![format!("{} ({})", title(&route.from.node), route.from)];
-    path.extend(route.via.iter().map(|v| format!("{} ({v})", title(v))));
-    path.push(format!("{} ({})", title(&route.to.node), route.to));
+/// The routes table: numbered by the spec's `route N` where it gives numbers, with the ports of
+/// each hop.
+fn routes(model: &Model) -> Block {
+    let numbered = model.routes.iter().any(|r| r.declared_number.is_some());
+    let mut routes: Vec<&Route> = model.routes.iter().collect();
+    if numbered {
+        routes.sort_by_key(|r| (r.declared_number.is_none(), r.declared_number));
+    }
+    let rows = routes.into_iter().map(|r| route_row(model, r, numbered)).collect();
+    Block::Table(Table::new(&["No.", "Route", "From → To", "Protocol", "Ports"], rows))
+}
+
+fn route_row(model: &Model, route: &Route, numbered: bool) -> Vec<String> {
+    let mut path = vec![format!("{} ({})", title_of(model, &route.from.node), route.from)];
+    path.extend(route.via.iter().map(|v| format!("{} ({v})", title_of(model, v))));
+    path.push(format!("{} ({})", title_of(model, &route.to.node), route.to));
     let arrow = if route.bidirectional { " ↔ " } else { " → " };
     let mut text = path.join(arrow);
     if route.local {
         text.push_str(" (local, on the host)");
     }
-    let last = route.hops.iter().rev().find_map(|&i| model.flows.get(i).filter(|f| f.kind != HopKind::Reverse));
-    let (protocol, ports) =
-        last.map_or((String::new(), String::new()), |f| (f.protocol_title.clone(), f.port_set().describe()));
+    let forward: Vec<&Flow> =
+        route.hops.iter().filter_map(|&i| model.flows.get(i)).filter(|f| f.kind != HopKind::Reverse).collect();
+    let protocol = forward.last().map(|f| f.protocol_title.clone()).unwrap_or_default();
+    let ports: Vec<String> = forward.iter().map(|f| f.port_set().describe()).collect();
+    let number = match route.declared_number {
+        Some(n) => n.to_string(),
+        None if numbered => "—".into(),
+        None => route.number.to_string(),
+    };
     vec![
-        route.number.to_string(),
+        number,
         route.label.clone().unwrap_or_else(|| format!("Flow {}", route.number)),
         text,
         protocol,
-        ports,
+        ports.join(" → "),
     ]
 }

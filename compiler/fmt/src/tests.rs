@@ -122,3 +122,15 @@ fn only_the_grammars_whitespace_is_trimmed() {
     let text = "zone z { trust dmz }\nflow a.b -> c.d\u{2029}\n// note\u{a0} \t\n";
     assert_eq!(fmt(text), "zone z {\n    trust dmz\n}\nflow a.b -> c.d\u{2029}\n// note\u{a0}\n");
 }
+
+#[test]
+fn lays_out_configurable_texts_and_route_numbers() {
+    let text = "component A {\n  listen x: https on tcp/443 shared configurable   \"Not configurable from Setup\"   \"X\"\n connect y: https\n  configurable \"Yes, but contact 1E\" optional }\nflow n.y->m.x via p   route  20 \"Route 20\"\n";
+    let expected = "component A {
+    listen x: https on tcp/443 shared configurable \"Not configurable from Setup\" \"X\"
+    connect y: https configurable \"Yes, but contact 1E\" optional
+}
+flow n.y -> m.x via p route 20 \"Route 20\"
+";
+    assert_eq!(fmt(text), expected);
+}

@@ -45,6 +45,8 @@ pub const KEYWORDS: &[&str] = &[
     "optional",
     "shared",
     "relay",
+    "configurable",
+    "route",
     "when",
     "not",
     "local",

@@ -6,6 +6,7 @@
 //! Everything is in a fixed order — files by path, items in source order — so identical input
 //! gives identical output.
 
+pub mod policy;
 pub mod ports;
 mod trust;
 
@@ -32,6 +33,9 @@ pub struct Model {
     pub flows: Vec<Flow>,
     /// Every `flow` as written, in spec order, with the indices of its hops in `flows`.
     pub routes: Vec<Route>,
+    /// The spec's policy blocks combined; absent (not serialized) when the spec has none.
+    #[serde(skip_serializing_if = "policy::Policy::is_empty")]
+    pub policy: policy::Policy,
     /// Lookups by name, built on first use, so that emitters stay linear in the model's size.
     #[serde(skip)]
     pub lookup: OnceLock<Lookup>,
@@ -153,6 +157,10 @@ pub struct Port {
     /// The settings that configure its port numbers (a parameter's setting name, else the
     /// parameter's name); empty when the port is fixed.
     pub configurable: Vec<String>,
+    /// `configurable "..."`: the vendor's own words for whether and how the port is configured;
+    /// absent (not serialized) when the spec gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configurable_text: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -223,6 +231,10 @@ pub enum HopKind {
 pub struct Route {
     /// From 1, in spec order.
     pub number: usize,
+    /// `route 20`: the number the spec gives the route (a vendor's route number); absent (not
+    /// serialized) when it gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_number: Option<u64>,
     pub label: Option<String>,
     pub docs: String,
     pub from: End,

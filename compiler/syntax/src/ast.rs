@@ -212,6 +212,8 @@ pub struct PortDecl {
     pub relay: Option<Span>,
     pub condition: Option<Condition>,
     pub local_peer: Option<Path>,
+    /// `configurable "..."`: what documentation shows in the Configurable column.
+    pub configurable: Option<StringLit>,
     pub title: Option<StringLit>,
     pub span: Span,
 }
@@ -297,7 +299,16 @@ pub struct FlowDecl {
     pub to: Path,
     pub via: Vec<Path>,
     pub local: Option<Span>,
+    /// `route 20`: the route's number as the vendor's documents give it.
+    pub route: Option<RouteNumber>,
     pub label: Option<StringLit>,
+    pub span: Span,
+}
+
+/// `route 20` on a flow. `number` is `None` when the number does not fit (a syntax error).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RouteNumber {
+    pub number: Option<u64>,
     pub span: Span,
 }
 

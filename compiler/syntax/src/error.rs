@@ -224,6 +224,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_optional | Rule::optional => "`optional`",
         Rule::kw_shared | Rule::shared => "`shared`",
         Rule::kw_relay | Rule::relay => "`relay`",
+        Rule::kw_configurable | Rule::configurable => "`configurable`",
+        Rule::kw_route | Rule::route_number => "`route`",
         Rule::kw_when | Rule::condition => "`when`",
         Rule::kw_not | Rule::negation => "`not`",
         Rule::kw_zone => "`zone`",

@@ -426,6 +426,7 @@ impl Lower {
             relay: None,
             condition: None,
             local_peer: None,
+            configurable: None,
             title: None,
             span: whole,
         };
@@ -462,6 +463,10 @@ impl Lower {
                 }
                 Rule::local_peer => {
                     decl.local_peer = child.into_inner().find(|p| p.as_rule() == Rule::path).map(|p| self.path(p));
+                }
+                Rule::configurable => {
+                    decl.configurable =
+                        child.into_inner().find(|p| p.as_rule() == Rule::string).map(|p| self.string(p));
                 }
                 Rule::title => decl.title = Some(self.string(child)),
                 _ => {}
@@ -574,6 +579,7 @@ impl Lower {
         let mut arrow_span = Span::EMPTY;
         let mut via = Vec::new();
         let mut local = None;
+        let mut route = None;
         let mut label = None;
         for child in pair.into_inner() {
             match child.as_rule() {
@@ -589,6 +595,11 @@ impl Lower {
                     via = child.into_inner().filter(|p| p.as_rule() == Rule::path).map(|p| self.path(p)).collect();
                 }
                 Rule::local_flow => local = Some(span(&child)),
+                Rule::route_number => {
+                    let route_span = span(&child);
+                    let number = child.into_inner().find(|p| p.as_rule() == Rule::int).and_then(|n| self.int(&n));
+                    route = Some(RouteNumber { number, span: route_span });
+                }
                 Rule::title => label = Some(self.string(child)),
                 _ => {}
             }
@@ -602,6 +613,7 @@ impl Lower {
             to: paths.next().unwrap_or_else(empty_path),
             via,
             local,
+            route,
             label,
             span: whole,
         }

@@ -4,7 +4,7 @@ if exists('b:current_syntax')
 endif
 
 syntax keyword portolanItem use protocol component zone node flow policy
-syntax keyword portolanKeyword as param on optional shared relay when not local trust cidr address in via
+syntax keyword portolanKeyword as param on optional shared relay configurable when not local trust cidr address in via route
 syntax keyword portolanKeyword default require across within encrypted
 syntax keyword portolanPortKind listen connect peer
 syntax keyword portolanAction allow deny cleartext

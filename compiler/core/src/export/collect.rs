@@ -48,6 +48,7 @@ pub fn export(db: &dyn Db) -> Export {
         nodes,
         flows: Vec::new(),
         routes: Vec::new(),
+        policy: super::policy::policy(db, &zone_names, &node_names),
         lookup: Default::default(),
     };
     let mut rule_problems = Vec::new();
@@ -197,6 +198,7 @@ fn port(db: &dyn Db, node: &NodeInfo<'_>, port: &NodePort<'_>) -> Port {
         local: port.local_peer.as_ref().map(|(c, p)| format!("{c}.{p}")),
         usage,
         configurable,
+        configurable_text: decl.and_then(|d| d.configurable.clone()),
     }
 }
 
@@ -252,6 +254,7 @@ fn route<'db>(
     }
     model.routes.push(Route {
         number,
+        declared_number: info.route,
         label: info.label.clone(),
         docs: info.docs.clone(),
         from: names.end(db, from),

@@ -150,6 +150,7 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
             relay: port.relay.is_some(),
             condition: port.condition.clone(),
             local_peer,
+            configurable: port.configurable.as_ref().map(|t| t.value.clone()),
             title: port.title.as_ref().map(|t| t.value.clone()),
             docs: port.docs.text.clone(),
             span: port.span,

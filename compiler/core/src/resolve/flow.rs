@@ -39,6 +39,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         docs: String::new(),
         direction: Direction::Forward,
         local: false,
+        route: None,
         from: None,
         to: None,
         via: Vec::new(),
@@ -53,6 +54,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     info.docs = decl.docs.text.clone();
     info.direction = decl.direction;
     info.local = decl.local.is_some();
+    info.route = decl.route.as_ref().and_then(|r| r.number);
     let problems = &mut info.problems;
 
     let from = resolve_end(db, item, &decl.from, problems);
