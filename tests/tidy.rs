@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("base", &["db", "codes", "stdlib", "net", "eval", "load_problem"]),
     ("items/scope", &["items", "location", "scope"]),
-    ("resolve", &["resolve", "resolved"]),
+    ("resolve", &["problem", "resolved", "resolve"]),
     ("facts", &["facts"]),
     ("check", &["check", "diagnostic"]),
     ("collect", &["collect", "load"]),

@@ -182,11 +182,6 @@ impl<'db> Item<'db> {
         }
     }
 
-    /// A location inside this item, from a span relative to its anchor.
-    pub fn at(self, db: &'db dyn Db, span: portolan_syntax::Span) -> crate::location::Location {
-        crate::location::Location { file: self.file(db), anchor: Some(self.anchor(db).clone()), span }
-    }
-
     /// The span of the name this item declares (relative to the anchor), or of the whole item.
     pub fn name_span(self, db: &'db dyn Db) -> portolan_syntax::Span {
         if let Some(node) = self.node_syntax(db) {
@@ -208,11 +203,6 @@ impl<'db> Item<'db> {
             Some(ast::Item::Node(n)) => n.name.span,
             None => portolan_syntax::Span::EMPTY,
         }
-    }
-
-    /// The location of the name this item declares.
-    pub fn name_location(self, db: &'db dyn Db) -> crate::location::Location {
-        self.at(db, self.name_span(db))
     }
 
     pub fn is_user(self, db: &'db dyn Db) -> bool {

@@ -14,6 +14,7 @@ pub mod load;
 pub mod load_problem;
 pub mod location;
 pub mod net;
+pub mod problem;
 pub mod render;
 pub mod resolve;
 pub mod resolved;

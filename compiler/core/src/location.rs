@@ -4,7 +4,7 @@
 use portolan_syntax::Span;
 
 use crate::db::{Db, SourceFile};
-use crate::items::{ItemKey, anchor_offsets};
+use crate::items::{Item, ItemKey, anchor_offsets};
 
 /// The offset [`Location::end_of`] stands for until it is made absolute.
 const END_OF_FILE: u32 = u32::MAX;
@@ -49,5 +49,19 @@ impl Location {
                 Location { file: self.file, anchor: None, span: self.span.shifted(offset) }
             }
         }
+    }
+}
+
+/// Locations inside an item: here rather than in `items.rs`, so that the item index does not
+/// import what it is imported by.
+impl<'db> Item<'db> {
+    /// A location inside this item, from a span relative to its anchor.
+    pub fn at(self, db: &'db dyn Db, span: Span) -> Location {
+        Location { file: self.file(db), anchor: Some(self.anchor(db).clone()), span }
+    }
+
+    /// The location of the name this item declares.
+    pub fn name_location(self, db: &'db dyn Db) -> Location {
+        self.at(db, self.name_span(db))
     }
 }

@@ -1,6 +1,6 @@
 //! The resolved model: what each protocol, component, zone, node, flow and policy means once its
 //! names are resolved and its expressions evaluated. Each is the value of one tracked query in
-//! `resolve/`, and carries the problems found while computing it (`resolve::Problem`).
+//! `resolve/`, and carries the problems found while computing it (`problem::Problem`).
 
 use portolan_syntax::ast::{Action, Condition, Direction, Expr, PortKind, PortSpec, ReplicaCount};
 use portolan_syntax::{Name, Span};
@@ -9,7 +9,7 @@ use crate::eval::{ParamType, Value};
 use crate::items::Item;
 use crate::location::Location;
 use crate::net::Network;
-use crate::resolve::Problem;
+use crate::problem::Problem;
 pub use portolan_model::Trust;
 use portolan_model::ports::{PortSet, Transport};
 

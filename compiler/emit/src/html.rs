@@ -3,6 +3,7 @@
 
 use super::svg;
 use super::table::{Block, document};
+use super::xml::escape;
 use portolan_model::Model;
 
 const STYLE: &str = "body { font-family: sans-serif; margin: 2em; color: #222; }\n\
@@ -40,25 +41,5 @@ pub fn emit(model: &Model, title: &str) -> String {
         }
     }
     out.push_str("</body>\n</html>\n");
-    out
-}
-
-/// Text for HTML (and XML) content and attribute values: `&`, `<`, `>`, `"` and `'` as
-/// character references; control characters other than tab and newline, which XML does not
-/// allow, as spaces.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => out.push(' '),
-            c => out.push(c),
-        }
-    }
     out
 }

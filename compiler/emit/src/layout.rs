@@ -101,6 +101,12 @@ pub enum Step {
 pub const MARGIN: i64 = 16;
 /// Between a cluster's rectangle and what it holds.
 pub const PAD: i64 = 10;
+/// Between two layers: room for the curves.
+pub const GAP: i64 = 40;
+/// Between a label and the line over it, and (in a turn) the line under it.
+pub const LABEL_GAP: i64 = 4;
+/// A turn's label sits this far inside its layer; the turn's line goes down this far beyond it.
+pub const TURN_IN: i64 = 6;
 
 /// Lays a graph out. Boxes and edges naming a cluster or box that does not exist are laid
 /// out in the last cluster or left out by the caller; here an edge to a missing box is

@@ -16,6 +16,7 @@ mod rules;
 mod svg;
 pub mod table;
 mod text;
+mod xml;
 
 use std::path::PathBuf;
 

@@ -12,9 +12,9 @@ mod scene;
 
 use std::fmt::Write as _;
 
-use super::html::escape;
 use super::layout::{self, BoxSpec, EdgeSpec, Graph, Point, Rect, Size, Step};
 use super::text::{line_height, widest, wrap};
+use super::xml::escape;
 use portolan_model::Model;
 use scene::{Scene, Style};
 

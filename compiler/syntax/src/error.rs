@@ -1,7 +1,7 @@
 //! Syntax errors, and how pest's "expected rule" sets become words a user knows.
 
 use crate::Span;
-use crate::lower::Rule;
+use crate::grammar::Rule;
 
 /// One syntax error: where, what was expected, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -8,6 +8,7 @@
 pub mod ast;
 mod chunk;
 mod error;
+mod grammar;
 mod line_index;
 mod lower;
 

@@ -5,11 +5,8 @@ use pest::iterators::Pair;
 
 use crate::ast::*;
 use crate::error::{self, SyntaxError};
+use crate::grammar::{Grammar, Rule};
 use crate::{BrokenItem, ItemSyntax, Name, Span};
-
-#[derive(pest_derive::Parser)]
-#[grammar = "portolan.pest"]
-struct Grammar;
 
 /// Parses the text of one top-level item. Spans in the result are relative to `text`.
 pub(crate) fn parse_item(text: &str) -> (Option<ItemSyntax>, Vec<SyntaxError>) {

@@ -7,17 +7,16 @@ mod flow;
 mod node;
 mod params;
 mod policy;
-mod problem;
 mod protocol;
 mod zone;
 
+pub use crate::problem::{FlowEnd, Part, Problem};
 pub use component::component_info;
 pub use flow::flow_info;
 pub use flow::{End, port_decl_location};
 pub use node::{PortLookup, find_port, node_info};
 pub use params::ParamEnv;
 pub use policy::policy_info;
-pub use problem::{FlowEnd, Part, Problem};
 pub use protocol::protocol_info;
 pub use zone::zone_info;
 

@@ -2,8 +2,7 @@
 //! layers it crosses (its label in one label layer), and the order of each layer, chosen by
 //! barycenter sweeps that keep the order with the fewest crossings.
 
-use super::place::{GAP, LABEL_GAP, TURN_IN};
-use super::{BoxSpec, EdgeSpec};
+use super::{BoxSpec, EdgeSpec, GAP, LABEL_GAP, TURN_IN};
 
 /// How many sweeps (alternately left to right and right to left) reduce crossings.
 const SWEEPS: usize = 8;

@@ -4,14 +4,8 @@
 //! layer's size); last, every position is a whole pixel with the gaps kept exactly.
 
 use super::order::{Kind, Layers, box_layer};
-use super::{BoxSpec, EdgeSpec, Graph, MARGIN, PAD, Rect};
+use super::{BoxSpec, EdgeSpec, GAP, Graph, LABEL_GAP, MARGIN, PAD, Rect, TURN_IN};
 
-/// Between two layers: room for the curves.
-pub const GAP: i64 = 40;
-/// Between a label and the line over it, and (in a turn) the line under it.
-pub const LABEL_GAP: i64 = 4;
-/// A turn's label sits this far inside its layer; the turn's line goes down this far beyond it.
-pub const TURN_IN: i64 = 6;
 /// How far apart the ends of edges on one side of a box are, at least.
 const END_SPACING: i64 = 10;
 /// Between two boxes in a layer, and between other slots.

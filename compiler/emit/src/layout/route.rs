@@ -4,8 +4,8 @@
 //! halfway across the gap, so the whole curve stays in the gap.
 
 use super::order::{Kind, Layers};
-use super::place::{Placed, TURN_IN, on_right};
-use super::{EdgeSpec, Point, Route, Step};
+use super::place::{Placed, on_right};
+use super::{EdgeSpec, Point, Route, Step, TURN_IN};
 
 pub fn routes(layers: &Layers, placed: &Placed, edges: &[EdgeSpec]) -> Vec<Route> {
     layers.chains.iter().enumerate().map(|(e, chain)| route(layers, placed, edges, e, chain)).collect()
