@@ -236,11 +236,11 @@ pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
 /// instead of several per flow.
 #[salsa::tracked(returns(ref))]
 pub fn file_policy_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    let policy = spec_policy(db);
+    let (policy, index) = (spec_policy(db), crate::policy::policy_index(db));
     let mut out = Vec::new();
     for facts in file_hops(db, file) {
-        out.extend(check::policy_violation::check_hop(db, policy, facts));
-        out.extend(check::cleartext::check_hop(db, policy, facts));
+        out.extend(check::policy_violation::check_hop(db, policy, index, facts));
+        out.extend(check::cleartext::check_hop(db, policy, index, facts));
     }
     out
 }

@@ -12,6 +12,7 @@ pub mod items;
 pub mod load;
 pub mod model;
 pub mod net;
+pub mod policy;
 pub mod render;
 pub mod resolve;
 pub mod scope;
