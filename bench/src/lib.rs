@@ -215,7 +215,10 @@ impl Lcg {
 
 /// The flow files, and the pairs of different zones their hops connect (zone 1 is the DMZ),
 /// sorted.
-fn flows(size: Size, zones: usize, services: &[(usize, usize)]) -> (Vec<(String, String)>, Vec<(usize, usize)>) {
+/// Files as (relative path, text).
+type Files = Vec<(String, String)>;
+
+fn flows(size: Size, zones: usize, services: &[(usize, usize)]) -> (Files, Vec<(usize, usize)>) {
     let mut pairs = std::collections::BTreeSet::new();
     let name = |&(zone, i): &(usize, usize)| format!("svc_{zone}_{i}");
     let mut lines: Vec<String> = Vec::with_capacity(size.flows);

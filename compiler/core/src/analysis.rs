@@ -27,6 +27,9 @@ pub struct FileUsage<'db> {
     pub flows: Vec<Item<'db>>,
     /// True when a node or zone of the file has a syntax error: what it uses is unknown.
     pub incomplete: bool,
+    /// True when a flow of the file has no hops (a syntax error, or an end that did not
+    /// resolve): which policy rules it would use is unknown.
+    pub unresolved_flows: bool,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -46,6 +49,7 @@ pub fn file_usage(db: &dyn Db, file: SourceFile) -> FileUsage<'_> {
                     continue;
                 }
                 let info = flow_info(db, item);
+                usage.unresolved_flows |= !info.local && info.hops.is_empty();
                 if info.hops.is_empty() {
                     usage.served.extend(info.from);
                     usage.reached.extend(info.to);
@@ -228,21 +232,59 @@ pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
     out
 }
 
-/// The policy and encryption diagnostics of one file's flows.
+/// What the policy checks find in one file's flows: the policy and encryption diagnostics, and
+/// which rules match some hop of the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FilePolicy {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Indices into `SpecPolicy::rules` of the rules that match at least one hop, sorted.
+    pub used: Vec<u32>,
+    /// True when a flow of the file has no hops (an end did not resolve): what it would match
+    /// is unknown.
+    pub incomplete: bool,
+}
+
+/// The policy and encryption diagnostics of one file's flows, and the rules its hops use.
 ///
 /// These checks read the spec-wide policy, which depends on every file, so salsa verifies a
 /// query that reads it again after every edit anywhere. Checking a file's hops in one query that
 /// reads them from one per-file query (`file_hops`) keeps that to two verifications per file
 /// instead of several per flow.
 #[salsa::tracked(returns(ref))]
-pub fn file_policy_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
     let (policy, index) = (spec_policy(db), crate::policy::policy_index(db));
-    let mut out = Vec::new();
+    let mut out = FilePolicy::default();
+    let mut used = FxHashSet::default();
     for facts in file_hops(db, file) {
-        out.extend(check::policy_violation::check_hop(db, policy, index, facts));
-        out.extend(check::cleartext::check_hop(db, policy, index, facts));
+        out.diagnostics.extend(check::policy_violation::check_hop(db, policy, index, facts));
+        out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
+        let ends = crate::policy::HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
+        crate::policy::matching(policy, index, &facts.hop, ends, |i| {
+            used.insert(i);
+        });
     }
+    out.incomplete = file_usage(db, file).unresolved_flows;
+    out.used = used.into_iter().collect();
+    out.used.sort_unstable();
     out
+}
+
+/// The rules of the spec's policy that match at least one hop; `None` when that cannot be known
+/// (a flow or a node did not resolve).
+#[salsa::tracked(returns(ref))]
+pub fn used_rules(db: &dyn Db) -> Option<FxHashSet<u32>> {
+    if spec_usage(db).incomplete {
+        return None;
+    }
+    let mut used = FxHashSet::default();
+    for &file in user_files(db) {
+        let part = file_policy(db, file);
+        if part.incomplete {
+            return None;
+        }
+        used.extend(part.used.iter().copied());
+    }
+    Some(used)
 }
 
 /// Diagnostics that belong to no one item: import cycles, conflicting policy defaults.
@@ -250,6 +292,7 @@ pub fn file_policy_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
 pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     let mut out = check::import_cycle::cycles(db);
     out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
+    out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
     out
 }
 
@@ -265,7 +308,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     for &item in file_items(db, file) {
         out.extend(item_diagnostics(db, item).iter().cloned());
     }
-    out.extend(file_policy_diagnostics(db, file).iter().cloned());
+    out.extend(file_policy(db, file).diagnostics.iter().cloned());
     out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
     let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
     out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));

@@ -7,6 +7,7 @@
 //! rules of the deciding action match, the first written decides (spec order of the files, then
 //! order in the file), so the same spec always names the same rule.
 
+pub mod cite;
 pub mod index;
 
 use portolan_syntax::ast::Action;
@@ -85,6 +86,21 @@ pub fn decide<'a, 'db>(
         Some(Action::Deny) => Decision::DeniedByDefault,
         _ => Decision::Allowed(None),
     }
+}
+
+/// Calls `found` with the index of every rule that matches the hop (some more than once).
+pub fn matching<'db>(
+    policy: &SpecPolicy<'db>,
+    index: &PolicyIndex<'db>,
+    hop: &Hop<'db>,
+    ends: HopEnds<'db>,
+    mut found: impl FnMut(u32),
+) {
+    index.candidates(hop.protocol, ends, |i| {
+        if policy.rules.get(i as usize).is_some_and(|rule| matches(rule, hop, ends)) {
+            found(i);
+        }
+    });
 }
 
 /// The first `allow cleartext` rule that matches a hop, if any: its cleartext is accepted on

@@ -81,7 +81,10 @@ pub fn document(model: &Model, title: &str) -> Vec<Block> {
     out.push(table_or_none(CONSOLIDATED, outbound(model)));
     out.push(Block::Heading(2, "Routes".into()));
     let routes = model.routes.iter().map(|r| route_row(model, r)).collect();
-    out.push(Block::Table(Table { header: &["No.", "Route", "From → To", "Protocol", "Ports"], rows: routes }));
+    out.push(Block::Table(Table {
+        header: &["No.", "Route", "From → To", "Protocol", "Ports", "Policy"],
+        rows: routes,
+    }));
     out
 }
 
@@ -222,6 +225,19 @@ fn push_rows(rows: &mut Vec<Vec<String>>, ranges: &[PortRange], port: &Port, nod
     }
 }
 
+/// What the policy decided for each hop of a route, and by which rule.
+fn policy(model: &Model, route: &Route) -> String {
+    let hops: Vec<&Flow> = route.hops.iter().filter_map(|&i| model.flows.get(i)).collect();
+    let decided: Vec<String> = hops
+        .iter()
+        .filter_map(|hop| {
+            let decision = hop.decision.as_ref()?.describe();
+            Some(if hops.len() > 1 { format!("hop {}: {decision}", hop.hop) } else { decision })
+        })
+        .collect();
+    if decided.is_empty() { "local: no policy applies".into() } else { decided.join("; ") }
+}
+
 fn route_row(model: &Model, route: &Route) -> Vec<String> {
     let title = |node: &str| model.node(node).map_or(node.to_string(), |n| n.title.clone());
     let mut path = vec![format!("{} ({})", title(&route.from.node), route.from)];
@@ -241,5 +257,6 @@ fn route_row(model: &Model, route: &Route) -> Vec<String> {
         text,
         protocol,
         ports,
+        policy(model, route),
     ]
 }

@@ -35,6 +35,7 @@ pub mod unmatched_output;
 pub mod unresolved;
 pub mod unused_component;
 pub mod unused_param;
+pub mod unused_rule;
 pub mod unused_zone;
 pub mod wrong_kind;
 
@@ -67,7 +68,7 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
             out.extend(port_conflict::check(db, item));
         }
         // A flow's policy and encryption checks read the spec-wide policy; they run per file, in
-        // `analysis::file_policy_diagnostics`.
+        // `analysis::file_policy`.
         ItemKind::Flow => out.extend(flow_info(db, item).diagnostics.iter().cloned()),
         ItemKind::Policy => out.extend(policy_info(db, item).diagnostics.iter().cloned()),
         ItemKind::Use | ItemKind::Broken => {}
