@@ -303,8 +303,8 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     for error in &parse_file(db, file).errors {
         out.push(check::syntax::diagnostic(file, error));
     }
-    out.extend(module_locals(db, file).diagnostics.iter().cloned());
-    out.extend(module_scope(db, file).diagnostics.iter().cloned());
+    let scope_problems = module_locals(db, file).problems.iter().chain(&module_scope(db, file).problems);
+    out.extend(scope_problems.filter_map(|problem| check::render::scope_problem(db, problem)));
     for &item in file_items(db, file) {
         out.extend(item_diagnostics(db, item).iter().cloned());
     }
@@ -323,7 +323,7 @@ pub fn diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
 
 /// [`diagnostics`], computed on several threads, each on a clone of the database: the files are
 /// dealt out among them. The result is the same, in the same order.
-pub fn diagnostics_parallel(db: &crate::Database, threads: usize) -> Vec<Diagnostic> {
+pub fn diagnostics_parallel(db: &crate::db::Database, threads: usize) -> Vec<Diagnostic> {
     let files = user_files(db).clone();
     let threads = threads.clamp(1, files.len().max(1));
     if threads == 1 {

@@ -4,8 +4,6 @@
 //! Codes are grouped by hundreds: 0xx syntax, 1xx names and modules, 2xx flows, 3xx policy,
 //! 4xx values, 5xx parameters, 6xx nodes and hosts, 7xx unused things.
 
-use crate::diagnostic::Severity;
-
 macro_rules! codes {
     ($($variant:ident = $code:literal, $slug:literal, $severity:ident, $summary:literal;)*) => {
         /// A stable diagnostic code.
@@ -108,5 +106,21 @@ impl Code {
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// How bad a diagnostic is: an error fails `portolan check` and blocks a build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
     }
 }

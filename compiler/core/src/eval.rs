@@ -64,19 +64,20 @@ impl ParamType {
         }
     }
 
-    /// Checks a value against this type; the error says what is wrong.
-    pub fn check(self, value: &Value) -> Result<(), String> {
+    /// Checks a value against this type.
+    pub fn check(self, value: &Value) -> Result<(), TypeMismatch> {
         match (self, value) {
             (ParamType::Port, Value::Int(n)) if (1..=65535).contains(n) => Ok(()),
-            (ParamType::Port, Value::Int(n)) => Err(format!("{n} is not a port: ports are 1 to 65535")),
+            (ParamType::Port, Value::Int(n)) => Err(TypeMismatch::NotAPort(*n)),
             (ParamType::Int, Value::Int(_)) | (ParamType::Bool, Value::Bool(_)) | (ParamType::Str, Value::Str(_)) => {
                 Ok(())
             }
-            (ty, value) => Err(format!("expected {}, found {} `{value}`", ty.article(), value.type_name())),
+            (expected, found) => Err(TypeMismatch::Expected { expected, found: found.clone() }),
         }
     }
 
-    fn article(self) -> &'static str {
+    /// The type's name with its article: "a port", "a number".
+    pub fn article(self) -> &'static str {
         match self {
             ParamType::Port => "a port",
             ParamType::Int => "a number",
@@ -86,21 +87,23 @@ impl ParamType {
     }
 }
 
+/// Why a value does not fit a parameter type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeMismatch {
+    /// A number outside 1..65535 for a `port`.
+    NotAPort(i64),
+    /// A value of another type.
+    Expected { expected: ParamType, found: Value },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EvalError {
     /// A name that is not a parameter here.
-    UnknownName {
-        name: Name,
-        span: Span,
-    },
-    /// An operator applied to a value of the wrong type.
-    Type {
-        span: Span,
-        message: String,
-    },
-    Overflow {
-        span: Span,
-    },
+    UnknownName { name: Name, span: Span },
+    /// An operator applied to a value that is not a number (`found`, at `span`).
+    Type { span: Span, op: BinOp, found: Value },
+    /// A number or a result outside what a 64-bit integer holds.
+    Overflow { span: Span },
     /// A value that could not be computed because of an error reported elsewhere.
     Poisoned,
 }
@@ -143,10 +146,7 @@ pub fn eval(expr: &Expr, scope: &mut dyn Scope) -> Result<Value, EvalError> {
                 }
                 (l, r) => {
                     let (bad, span) = if matches!(l, Value::Int(_)) { (r, right.span) } else { (l, left.span) };
-                    Err(EvalError::Type {
-                        span,
-                        message: format!("`{}` needs numbers, but this is {} `{bad}`", op.symbol(), bad.type_name()),
-                    })
+                    Err(EvalError::Type { span, op: *op, found: bad })
                 }
             }
         }

@@ -183,8 +183,8 @@ impl<'db> Item<'db> {
     }
 
     /// A location inside this item, from a span relative to its anchor.
-    pub fn at(self, db: &'db dyn Db, span: portolan_syntax::Span) -> crate::Location {
-        crate::Location { file: self.file(db), anchor: Some(self.anchor(db).clone()), span }
+    pub fn at(self, db: &'db dyn Db, span: portolan_syntax::Span) -> crate::location::Location {
+        crate::location::Location { file: self.file(db), anchor: Some(self.anchor(db).clone()), span }
     }
 
     /// The span of the name this item declares (relative to the anchor), or of the whole item.
@@ -211,12 +211,12 @@ impl<'db> Item<'db> {
     }
 
     /// The location of the name this item declares.
-    pub fn name_location(self, db: &'db dyn Db) -> crate::Location {
+    pub fn name_location(self, db: &'db dyn Db) -> crate::location::Location {
         self.at(db, self.name_span(db))
     }
 
     pub fn is_user(self, db: &'db dyn Db) -> bool {
-        self.file(db).origin(db) == crate::Origin::User
+        self.file(db).origin(db) == crate::db::Origin::User
     }
 }
 

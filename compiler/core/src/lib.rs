@@ -10,6 +10,7 @@ pub mod eval;
 pub mod export;
 pub mod items;
 pub mod load;
+pub mod location;
 pub mod model;
 pub mod net;
 pub mod policy;

@@ -1,19 +1,20 @@
 //! The resolved model: what each protocol, component, zone, node, flow and policy means once its
 //! names are resolved and its expressions evaluated. Each is the value of one tracked query in
-//! `resolve/`, and carries the diagnostics found while computing it.
+//! `resolve/`, and carries the problems found while computing it (`resolve::Problem`).
 
 use portolan_syntax::ast::{Action, Condition, Direction, Expr, PortKind, PortSpec, ReplicaCount};
 use portolan_syntax::{Name, Span};
 
-use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{ParamType, Value};
 use crate::items::Item;
+use crate::location::Location;
 use crate::net::Network;
+use crate::resolve::Problem;
 pub use portolan_model::Trust;
 use portolan_model::ports::{PortSet, Transport};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProtocolInfo {
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct ProtocolInfo<'db> {
     pub name: Name,
     /// The title as documentation writes it (`HTTPS`), or the name in capitals.
     pub title: String,
@@ -22,7 +23,7 @@ pub struct ProtocolInfo {
     pub default_ports: Option<PortSet>,
     pub transports: Vec<Transport>,
     pub encrypted: bool,
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem<'db>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +67,7 @@ pub struct ComponentInfo<'db> {
     pub protocols: Vec<Option<Item<'db>>>,
     /// True when every name resolved, so that checks depending on completeness may run.
     pub complete: bool,
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem<'db>>,
 }
 
 impl ComponentInfo<'_> {
@@ -75,8 +76,8 @@ impl ComponentInfo<'_> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ZoneInfo {
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct ZoneInfo<'db> {
     pub name: Name,
     pub title: String,
     pub docs: String,
@@ -84,7 +85,7 @@ pub struct ZoneInfo {
     pub trust: Trust,
     pub trust_given: bool,
     pub cidrs: Vec<Network>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem<'db>>,
 }
 
 /// A port of a node: one port of one of its components, with the node's parameters applied.
@@ -124,7 +125,7 @@ pub struct NodeInfo<'db> {
     pub ports: Vec<NodePort<'db>>,
     /// The value of every parameter of every component, per component (parallel to `components`).
     pub params: Vec<Vec<(Name, Option<Value>)>>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem<'db>>,
 }
 
 impl<'db> NodeInfo<'db> {
@@ -184,7 +185,7 @@ pub struct FlowInfo<'db> {
     /// The connections this flow opens, in order; for a two-way flow between peers, both ways.
     /// Empty when an end did not resolve or the flow is invalid.
     pub hops: Vec<Hop<'db>>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem<'db>>,
 }
 
 /// Zones and nodes a policy rule names; empty means `any`.
@@ -246,5 +247,5 @@ pub struct PolicyInfo<'db> {
     pub defaults: Vec<DefaultInfo<'db>>,
     pub rules: Vec<RuleInfo<'db>>,
     pub requires: Vec<RequireInfo<'db>>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem<'db>>,
 }

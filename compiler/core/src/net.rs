@@ -3,6 +3,17 @@
 use std::fmt;
 use std::net::IpAddr;
 
+/// Why a text is not an address or a network.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AddressError {
+    /// The part before any `/` is not an IPv4 or IPv6 address.
+    NotAnAddress { address: String },
+    /// The part after `/` is not a prefix length of at most `max`.
+    BadPrefix { prefix: String, max: u8 },
+    /// Bits after the prefix are set; `network` is the network meant.
+    HostBits { network: Network },
+}
+
 /// An address with a prefix length; a single host has the full length (32 or 128).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Network {
@@ -11,24 +22,25 @@ pub struct Network {
 }
 
 impl Network {
-    /// Parses an address or a network; the error says what is wrong in words.
-    pub fn parse(text: &str) -> Result<Network, String> {
+    /// Parses an address or a network.
+    pub fn parse(text: &str) -> Result<Network, AddressError> {
         let (addr_text, prefix_text) = match text.split_once('/') {
             Some((a, p)) => (a, Some(p)),
             None => (text, None),
         };
-        let addr: IpAddr = addr_text.parse().map_err(|_| format!("`{addr_text}` is not an IPv4 or IPv6 address"))?;
+        let addr: IpAddr =
+            addr_text.parse().map_err(|_| AddressError::NotAnAddress { address: addr_text.to_string() })?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix_text {
             None => max,
             Some(p) => match p.parse::<u8>() {
                 Ok(n) if n <= max => n,
-                _ => return Err(format!("`/{p}` is not a prefix length for this address: use 0 to {max}")),
+                _ => return Err(AddressError::BadPrefix { prefix: p.to_string(), max }),
             },
         };
         let network = Network { addr, prefix };
         if network.masked() != addr {
-            return Err(format!("`{text}` has host bits set: the network is `{}/{prefix}`", network.masked()));
+            return Err(AddressError::HostBits { network: Network { addr: network.masked(), prefix } });
         }
         Ok(network)
     }
@@ -87,7 +99,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_hosts_and_networks() -> Result<(), String> {
+    fn parses_hosts_and_networks() -> Result<(), AddressError> {
         let net = Network::parse("10.20.0.0/16")?;
         assert!(net.contains(&Network::parse("10.20.3.4")?));
         assert!(!net.contains(&Network::parse("10.21.0.1")?));

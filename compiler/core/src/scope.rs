@@ -9,9 +9,7 @@ use portolan_syntax::ast::{self, UseKind};
 use portolan_syntax::{Name, Span};
 use rustc_hash::FxHashMap;
 
-use crate::check;
 use crate::db::{Db, Origin, SourceFile, Workspace};
-use crate::diagnostic::Diagnostic;
 use crate::items::{Item, ItemKind, file_items};
 use crate::stdlib;
 
@@ -43,7 +41,7 @@ pub struct Locals<'db> {
     index: FxHashMap<Name, Vec<u32>>,
     items: Vec<Item<'db>>,
     /// Duplicate definitions.
-    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<ScopeProblem<'db>>,
 }
 
 impl<'db> Locals<'db> {
@@ -87,7 +85,7 @@ pub fn declared_kind(db: &dyn Db, item: Item<'_>) -> Option<ItemKind> {
 pub fn module_locals(db: &dyn Db, file: SourceFile) -> Locals<'_> {
     let mut index: FxHashMap<Name, Vec<u32>> = FxHashMap::default();
     let mut items: Vec<Item<'_>> = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut problems = Vec::new();
     for &item in file_items(db, file) {
         if declared_kind(db, item).is_none() {
             continue;
@@ -105,12 +103,25 @@ pub fn module_locals(db: &dyn Db, file: SourceFile) -> Locals<'_> {
             && item.kind(db) != ItemKind::Broken
             && previous.kind(db) != ItemKind::Broken
         {
-            diagnostics.push(check::duplicate::diagnostic(db, previous, item));
+            problems.push(ScopeProblem::Duplicate { previous, item });
         }
         slot.push(items.len() as u32);
         items.push(item);
     }
-    Locals { index, items, diagnostics }
+    Locals { index, items, problems }
+}
+
+/// A problem found while gathering a module's names or imports, as data: `check/` words it.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub enum ScopeProblem<'db> {
+    /// `item` has the name of the earlier `previous` of the same module.
+    Duplicate { previous: Item<'db>, item: Item<'db> },
+    /// The `use` item names a module that no file provides.
+    UnknownModule { item: Item<'db> },
+    /// The `use` item names its own module.
+    SelfImport { item: Item<'db> },
+    /// `use module.{name}` where the module has no such item.
+    ImportedName { item: Item<'db>, name: ast::UseName, module: SourceFile },
 }
 
 /// A module imported by a `use`.
@@ -137,8 +148,8 @@ pub struct Scope<'db> {
     pub names: Vec<NameImport<'db>>,
     /// Glob-imported modules, the prelude last.
     pub globs: Vec<SourceFile>,
-    /// Unresolved modules and imported names.
-    pub diagnostics: Vec<Diagnostic>,
+    /// Unresolved modules and imported names, modules that use themselves.
+    pub problems: Vec<ScopeProblem<'db>>,
     /// The `use` items of this module and the modules they name (for the import-cycle check).
     pub uses: Vec<UseEdge<'db>>,
 }
@@ -158,7 +169,7 @@ pub fn module_scope(db: &dyn Db, file: SourceFile) -> Scope<'_> {
         modules: Vec::new(),
         names: Vec::new(),
         globs: Vec::new(),
-        diagnostics: Vec::new(),
+        problems: Vec::new(),
         uses: Vec::new(),
     };
     for &item in file_items(db, file) {
@@ -169,11 +180,11 @@ pub fn module_scope(db: &dyn Db, file: SourceFile) -> Scope<'_> {
         let Some(decl) = item.use_decl(db) else { continue };
         let module_name = decl.module.text();
         let Some(&target) = index.get(&module_name) else {
-            scope.diagnostics.push(check::unresolved::module(db, item, decl, index.keys()));
+            scope.problems.push(ScopeProblem::UnknownModule { item });
             continue;
         };
         if target == file {
-            scope.diagnostics.push(check::import_cycle::self_import(db, item, decl));
+            scope.problems.push(ScopeProblem::SelfImport { item });
             continue;
         }
         scope.uses.push(UseEdge { use_item: item, target });
@@ -192,13 +203,9 @@ pub fn module_scope(db: &dyn Db, file: SourceFile) -> Scope<'_> {
                             item: found,
                             use_item: item,
                         }),
-                        None => scope.diagnostics.push(check::unresolved::imported_name(
-                            db,
-                            item,
-                            name,
-                            &module_name,
-                            locals,
-                        )),
+                        None => {
+                            scope.problems.push(ScopeProblem::ImportedName { item, name: name.clone(), module: target })
+                        }
                     }
                 }
             }
@@ -315,7 +322,7 @@ pub fn resolve_path<'db, 'p>(
 }
 
 /// Why a path did not resolve to an item.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathError<'db> {
     NotFound { segment: ast::Ident },
     NotInModule { segment: ast::Ident, module: SourceFile },

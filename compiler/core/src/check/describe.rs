@@ -4,7 +4,20 @@
 use crate::db::Db;
 use crate::items::Item;
 use crate::model::NodePort;
-use crate::resolve::{component_info, node_info, protocol_info};
+use crate::resolve::{Part, component_info, node_info, protocol_info};
+
+/// What a part of an item is called in messages.
+pub fn part_noun(part: Part) -> &'static str {
+    match part {
+        Part::Zone => "zone",
+        Part::Component => "component",
+        Part::Protocol => "protocol",
+        Part::Port => "port",
+        Part::Parameter => "parameter",
+        Part::Setting => "setting",
+        Part::TrustLevel => "trust level",
+    }
+}
 
 /// "`server` (1E Server (Master Stack))": a node and the title of the component at issue.
 pub fn node_phrase(db: &dyn Db, node: Item<'_>, component: Option<Item<'_>>) -> String {

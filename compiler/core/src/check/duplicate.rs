@@ -8,6 +8,7 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
+use crate::resolve::Part;
 use crate::scope::declared_kind;
 
 /// A second top-level item with the name of an earlier one in the same module.
@@ -21,7 +22,8 @@ pub fn diagnostic(db: &dyn Db, previous: Item<'_>, item: Item<'_>) -> Diagnostic
 }
 
 /// A second member (port, parameter, setting, trust level) with the name of an earlier one.
-pub fn member(db: &dyn Db, owner: Item<'_>, what: &str, ident: &Ident, previous: Span) -> Diagnostic {
+pub fn member(db: &dyn Db, owner: Item<'_>, part: Part, ident: &Ident, previous: Span) -> Diagnostic {
+    let what = super::part_noun(part);
     Diagnostic::new(Code::DuplicateDefinition, format!("{what} `{}` is given twice", ident.name))
         .primary(owner.at(db, ident.span), format!("second {what} `{}`", ident.name))
         .secondary(owner.at(db, previous), "first given here")

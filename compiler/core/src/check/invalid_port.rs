@@ -9,9 +9,23 @@ use crate::diagnostic::{Diagnostic, Edit};
 use crate::eval::{EvalError, PortError};
 use crate::items::Item;
 use crate::model::PortInfo;
+use crate::resolve::component_info;
 
 /// Where a node's setting made a component's port invalid: the node, the setting, the port.
 pub type NodeContext<'a, 'db> = (Item<'db>, &'a ParamSet, &'a PortInfo);
+
+/// A node's setting (`set`) that makes port `port` of `component` invalid.
+pub fn from_node_setting(
+    db: &dyn Db,
+    node: Item<'_>,
+    component: Item<'_>,
+    port: u32,
+    set: &ParamSet,
+    error: &PortError,
+) -> Option<Diagnostic> {
+    let port = component_info(db, component).ports.get(port as usize)?;
+    from_error(db, component, error, Some((node, set, port)))
+}
 
 /// The diagnostic for a problem found while evaluating ports in `item`; `None` for errors that
 /// were already reported where they arose.
@@ -75,12 +89,10 @@ pub fn from_error(
                 .primary(item.at(db, *span), "names cannot be used here")
                 .help("parameters can be used in a component's ports; protocols and policies take numbers")
         }
-        PortError::Eval(EvalError::Type { span, message }) => {
-            Diagnostic::new(Code::ParamType, message.clone()).primary(item.at(db, *span), "wrong type")
+        PortError::Eval(EvalError::Type { span, op, found }) => {
+            super::param_type::operator(db, item, *span, *op, found)
         }
-        PortError::Eval(EvalError::Overflow { span }) => {
-            Diagnostic::new(Code::ParamType, "this number is too large").primary(item.at(db, *span), "overflows")
-        }
+        PortError::Eval(EvalError::Overflow { span }) => super::param_type::overflow(db, item, *span),
         PortError::Eval(EvalError::Poisoned) => return None,
     };
     Some(diagnostic)

@@ -1,8 +1,9 @@
 //! The checks: one file per diagnostic code (or family of codes), each defining the diagnostics it
 //! reports and, for the checks that run after resolution, the check itself.
 //!
-//! Resolution (`crate::resolve`) calls the constructors here when it finds a problem while
-//! resolving; [`item_checks`] runs the checks that need the resolved model.
+//! Resolution (`crate::resolve`, `crate::scope`) returns the problems it finds as data;
+//! `render.rs` turns each into its diagnostic, through the check file of its code.
+//! [`item_checks`] renders an item's problems and runs the checks that need the resolved model.
 
 pub mod ambiguous;
 pub mod candidates;
@@ -25,6 +26,7 @@ pub mod policy_violation;
 pub mod port_conflict;
 pub mod port_mismatch;
 pub mod protocol_mismatch;
+pub mod render;
 pub mod replica_count;
 pub mod required_param;
 pub mod self_flow;
@@ -39,39 +41,44 @@ pub mod unused_rule;
 pub mod unused_zone;
 pub mod wrong_kind;
 
-pub use describe::{node_phrase, port_path, port_phrase, suggest};
+pub use describe::{node_phrase, part_noun, port_path, port_phrase, suggest};
 
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::{Item, ItemKind};
-use crate::resolve::{component_info, flow_info, node_info, policy_info, protocol_info, zone_info};
+use crate::resolve::{Problem, component_info, flow_info, node_info, policy_info, protocol_info, zone_info};
 
 /// Every diagnostic about one item that depends on the item and what it names: what its
 /// resolution found, then the checks on the result.
 pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut problems = |problems: &[Problem<'db>]| {
+        out.extend(problems.iter().filter_map(|problem| render::problem(db, item, problem)));
+    };
     match item.kind(db) {
-        ItemKind::Protocol => out.extend(protocol_info(db, item).diagnostics.iter().cloned()),
+        ItemKind::Protocol => problems(&protocol_info(db, item).problems),
+        ItemKind::Component => problems(&component_info(db, item).problems),
+        ItemKind::Zone => problems(&zone_info(db, item).problems),
+        ItemKind::Node => problems(&node_info(db, item).problems),
+        ItemKind::Flow => problems(&flow_info(db, item).problems),
+        ItemKind::Policy => problems(&policy_info(db, item).problems),
+        ItemKind::Use | ItemKind::Broken => {}
+    }
+    match item.kind(db) {
         ItemKind::Component => {
-            out.extend(component_info(db, item).diagnostics.iter().cloned());
             out.extend(unused_param::check(db, item));
             out.extend(unused_component::check(db, item));
         }
-        ItemKind::Zone => {
-            out.extend(zone_info(db, item).diagnostics.iter().cloned());
-            out.extend(unused_zone::check(db, item));
-        }
+        ItemKind::Zone => out.extend(unused_zone::check(db, item)),
         ItemKind::Node => {
-            out.extend(node_info(db, item).diagnostics.iter().cloned());
+            out.extend(replica_count::check(db, item));
             out.extend(unmatched_output::check(db, item));
             out.extend(unmatched_input::check(db, item));
             out.extend(port_conflict::check(db, item));
         }
         // A flow's policy and encryption checks read the spec-wide policy; they run per file, in
         // `analysis::file_policy`.
-        ItemKind::Flow => out.extend(flow_info(db, item).diagnostics.iter().cloned()),
-        ItemKind::Policy => out.extend(policy_info(db, item).diagnostics.iter().cloned()),
-        ItemKind::Use | ItemKind::Broken => {}
+        _ => {}
     }
     out
 }

@@ -2,13 +2,13 @@
 //! defined in terms of itself.
 
 use portolan_syntax::Span;
-use portolan_syntax::ast::{Condition, Ident, ParamSet};
+use portolan_syntax::ast::{BinOp, Condition, Ident, ParamSet};
 
 use super::suggest;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit};
-use crate::eval::{EvalError, ParamType, Value};
+use crate::eval::{EvalError, ParamType, TypeMismatch, Value};
 use crate::items::Item;
 use crate::model::ParamInfo;
 
@@ -28,14 +28,25 @@ fn code_for(ty: ParamType, value: &Value) -> Code {
     if ty == ParamType::Port && matches!(value, Value::Int(_)) { Code::InvalidPort } else { Code::ParamType }
 }
 
+/// What is wrong with a value of the wrong type, in words.
+fn mismatch_text(mismatch: &TypeMismatch) -> String {
+    match mismatch {
+        TypeMismatch::NotAPort(n) => format!("{n} is not a port: ports are 1 to 65535"),
+        TypeMismatch::Expected { expected, found } => {
+            format!("expected {}, found {} `{found}`", expected.article(), found.type_name())
+        }
+    }
+}
+
 pub fn bad_default(
     db: &dyn Db,
     component: Item<'_>,
     param: &ParamInfo,
     ty: ParamType,
     value: &Value,
-    problem: String,
+    mismatch: &TypeMismatch,
 ) -> Diagnostic {
+    let problem = mismatch_text(mismatch);
     let span = param.default.as_ref().map_or(param.span, |d| d.span);
     Diagnostic::new(
         code_for(ty, value),
@@ -74,10 +85,31 @@ pub fn condition_not_bool(db: &dyn Db, component: Item<'_>, condition: &Conditio
     .secondary(component.at(db, param.name_span), format!("declared as `{ty}` here"))
 }
 
-pub fn operator(db: &dyn Db, item: Item<'_>, span: Span, message: &str) -> Diagnostic {
-    Diagnostic::new(Code::ParamType, message.to_string()).primary(item.at(db, span), "wrong type")
+/// An expression of a component that could not be evaluated; `None` for a value poisoned by a
+/// problem reported where it arose.
+pub fn eval(db: &dyn Db, component: Item<'_>, error: &EvalError) -> Option<Diagnostic> {
+    match error {
+        EvalError::UnknownName { name, span } => {
+            let ident = Ident { name: name.clone(), span: *span };
+            Some(super::unresolved::param(db, component, &ident, ParamType::Port))
+        }
+        EvalError::Type { span, op, found } => Some(operator(db, component, *span, *op, found)),
+        EvalError::Overflow { span } => Some(overflow(db, component, *span)),
+        EvalError::Poisoned => None,
+    }
 }
 
+/// An operator applied to a value that is not a number.
+pub fn operator(db: &dyn Db, item: Item<'_>, span: Span, op: BinOp, found: &Value) -> Diagnostic {
+    Diagnostic::new(
+        Code::ParamType,
+        format!("`{}` needs numbers, but this is {} `{found}`", op.symbol(), found.type_name()),
+    )
+    .primary(item.at(db, span), "wrong type")
+}
+
+/// A number, or the result of an operator, that does not fit in 64 bits: the one wording of
+/// an overflow, wherever the value is computed.
 pub fn overflow(db: &dyn Db, item: Item<'_>, span: Span) -> Diagnostic {
     Diagnostic::new(Code::ParamType, "this value is too large to compute").primary(item.at(db, span), "overflows")
 }
@@ -103,7 +135,7 @@ pub fn node_value(db: &dyn Db, node: Item<'_>, set: &ParamSet, error: &EvalError
                 None => diagnostic.help(format!("write the value itself: `{target} = <value>`")),
             }
         }
-        EvalError::Type { span, message } => operator(db, node, *span, message),
+        EvalError::Type { span, op, found } => operator(db, node, *span, *op, found),
         EvalError::Overflow { span } => overflow(db, node, *span),
         EvalError::Poisoned => Diagnostic::new(Code::ParamType, "this value cannot be computed")
             .primary(node.at(db, set.value.span), "invalid value"),
@@ -117,10 +149,11 @@ pub fn bad_override(
     set: &ParamSet,
     component: Item<'_>,
     param: &ParamInfo,
-    problem: &str,
+    mismatch: &TypeMismatch,
 ) -> Diagnostic {
+    let problem = mismatch_text(mismatch);
     let ty = param.ty.map_or("?", |t| t.name());
-    let code = if param.ty == Some(ParamType::Port) && problem.contains("not a port") {
+    let code = if param.ty == Some(ParamType::Port) && matches!(mismatch, TypeMismatch::NotAPort(_)) {
         Code::InvalidPort
     } else {
         Code::ParamType

@@ -7,13 +7,13 @@
 //! are members.
 
 use portolan_syntax::Span;
-use portolan_syntax::ast::{NodeDecl, ReplicaCount};
+use portolan_syntax::ast::ReplicaCount;
 
 use super::edit;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
-use crate::items::Item;
+use crate::items::{Item, NodeSyntax};
 use crate::net::Network;
 
 /// How one address family's addresses of a counted cluster compare with the count.
@@ -32,7 +32,13 @@ fn plural(n: impl Into<u128>, word: &str) -> String {
 }
 
 /// The diagnostic for a node whose count is 0 or contradicts its addresses, if it is one.
-pub fn check(db: &dyn Db, node: Item<'_>, decl: &NodeDecl, addresses: &[(Network, Span)]) -> Option<Diagnostic> {
+/// The replica count of a node against its addresses; runs on the resolved node, reading the
+/// addresses as written for their spans.
+pub fn check(db: &dyn Db, node: Item<'_>) -> Option<Diagnostic> {
+    let Some(NodeSyntax::Parsed { decl, .. }) = node.node_syntax(db) else { return None };
+    let addresses: Vec<(Network, Span)> =
+        decl.addresses.iter().filter_map(|a| Some((Network::parse(&a.text).ok()?, a.span))).collect();
+    let addresses = addresses.as_slice();
     let replicas = decl.replicas.as_ref()?;
     let ReplicaCount::Count(count) = replicas.count else { return None };
     let name = &decl.name.name;

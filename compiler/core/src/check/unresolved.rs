@@ -3,14 +3,16 @@
 use portolan_syntax::Span;
 use portolan_syntax::ast::{self, Ident, UseDecl, UseName};
 
-use super::{edit, suggest};
+use portolan_syntax::Name;
+
+use super::{edit, part_noun, suggest};
 use crate::codes::Code;
 use crate::db::{Db, Origin, SourceFile};
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::eval::ParamType;
 use crate::items::{Item, ItemKind};
-use crate::model::{NodePort, ParamInfo};
-use crate::resolve::{component_info, node_info};
-use crate::scope::{Locals, declared_kind, module_index, module_locals, module_scope};
+use crate::resolve::{Part, component_info, node_info};
+use crate::scope::{declared_kind, module_index, module_locals, module_scope, visible_names};
 
 /// "component", "zone or node": what a reference expected.
 pub(crate) fn kinds_phrase(kinds: &[ItemKind]) -> String {
@@ -39,14 +41,8 @@ fn with_suggestion(
 }
 
 /// A name that nothing in scope declares: `segment` of `path`, written in `owner`.
-pub fn name(
-    db: &dyn Db,
-    owner: Item<'_>,
-    path: &ast::Path,
-    segment: &Ident,
-    kinds: &[ItemKind],
-    candidates: &[String],
-) -> Diagnostic {
+pub fn name(db: &dyn Db, owner: Item<'_>, path: &ast::Path, segment: &Ident, kinds: &[ItemKind]) -> Diagnostic {
+    let candidates = &visible_names(db, module_scope(db, owner.file(db)), kinds);
     let what = kinds_phrase(kinds);
     let diagnostic = Diagnostic::new(Code::UnresolvedName, format!("cannot find {what} `{}`", segment.name))
         .primary(owner.at(db, segment.span), "not found in this module or its imports");
@@ -152,12 +148,13 @@ pub fn in_module(db: &dyn Db, owner: Item<'_>, segment: &Ident, module: SourceFi
 }
 
 /// `use` of a module that no file provides.
-pub fn module<'a>(db: &dyn Db, item: Item<'_>, decl: &UseDecl, known: impl Iterator<Item = &'a String>) -> Diagnostic {
+pub fn module(db: &dyn Db, item: Item<'_>) -> Option<Diagnostic> {
+    let decl: &UseDecl = item.use_decl(db)?;
     let name = decl.module.text();
-    let known: Vec<String> = known.cloned().collect();
+    let known: Vec<String> = module_index(db, db.workspace()).keys().cloned().collect();
     let diagnostic = Diagnostic::new(Code::UnresolvedModule, format!("cannot find module `{name}`"))
         .primary(item.at(db, decl.module.span), "no file of the spec or the standard library is this module");
-    match suggest(&name, known.iter().map(String::as_str)) {
+    Some(match suggest(&name, known.iter().map(String::as_str)) {
         Some(best) => diagnostic.help(format!("did you mean `{best}`?")).fix(
             format!("replace with `{best}`"),
             vec![Edit { location: item.at(db, decl.module.span), text: best }],
@@ -165,11 +162,13 @@ pub fn module<'a>(db: &dyn Db, item: Item<'_>, decl: &UseDecl, known: impl Itera
         None => diagnostic.help(
             "a module is a `.ptl` file of the spec (`use zones` is `zones.ptl`) or of the standard library (`std.*`, `vendor.*`)",
         ),
-    }
+    })
 }
 
 /// `use module.{name}` where the module has no such item.
-pub fn imported_name(db: &dyn Db, item: Item<'_>, name: &UseName, module: &str, locals: &Locals<'_>) -> Diagnostic {
+pub fn imported_name(db: &dyn Db, item: Item<'_>, name: &UseName, module: SourceFile) -> Diagnostic {
+    let locals = module_locals(db, module);
+    let module = module.module(db);
     let candidates: Vec<String> = locals.iter().map(|(n, _)| n.to_string()).collect();
     let diagnostic =
         Diagnostic::new(Code::UnresolvedName, format!("module `{module}` has no item `{}`", name.name.name))
@@ -182,10 +181,12 @@ pub fn member(
     db: &dyn Db,
     owner: Item<'_>,
     ident: &Ident,
-    what: &str,
+    part: Part,
     parent: Item<'_>,
-    candidates: &[String],
+    candidates: &[Name],
 ) -> Diagnostic {
+    let what = part_noun(part);
+    let candidates: &[String] = &candidates.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let parent_kind = declared_kind(db, parent).map_or("item", |k| k.noun());
     let diagnostic = Diagnostic::new(
         Code::UnresolvedName,
@@ -207,8 +208,9 @@ pub fn member(
 
 /// A name in a component that is not one of its parameters; `ty` is the type its use needs
 /// (`bool` for a `when` condition, `port` for a port).
-pub fn param(db: &dyn Db, component: Item<'_>, ident: &Ident, params: &[ParamInfo], ty: &str) -> Diagnostic {
-    let candidates: Vec<String> = params.iter().map(|p| p.name.to_string()).collect();
+pub fn param(db: &dyn Db, component: Item<'_>, ident: &Ident, wanted: ParamType) -> Diagnostic {
+    let ty = wanted.name();
+    let candidates: Vec<String> = component_info(db, component).params.iter().map(|p| p.name.to_string()).collect();
     let diagnostic = Diagnostic::new(
         Code::UnresolvedName,
         format!("component `{}` has no parameter `{}`", component.name(db), ident.name),
@@ -250,7 +252,8 @@ pub fn override_target(db: &dyn Db, node: Item<'_>, set: &ast::ParamSet, compone
 }
 
 /// A flow end at a port whose `when` condition does not hold on that node.
-pub fn inactive_port(db: &dyn Db, flow: Item<'_>, path: &ast::Path, node: Item<'_>, port: &NodePort<'_>) -> Diagnostic {
+pub fn inactive_port(db: &dyn Db, flow: Item<'_>, path: &ast::Path, node: Item<'_>, port: u32) -> Option<Diagnostic> {
+    let port = node_info(db, node).ports.get(port as usize)?;
     let component = component_info(db, port.component);
     let decl = component.ports.get(port.port_index as usize);
     let condition = decl.and_then(|d| d.condition.as_ref());
@@ -276,7 +279,7 @@ pub fn inactive_port(db: &dyn Db, flow: Item<'_>, path: &ast::Path, node: Item<'
             diagnostic = diagnostic.fix(format!("set `{} = {value}` on `{}`", c.param.name, node.name(db)), vec![edit]);
         }
     }
-    diagnostic
+    Some(diagnostic)
 }
 
 /// A flow both of whose ends name only a node.

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::Code;
+use crate::codes::Code;
 
 fn system(files: &[(&str, &str)]) -> MemorySystem {
     let mut system = MemorySystem::new();

@@ -1,14 +1,14 @@
 //! `component` items: parameters, ports, and their protocols; defaults evaluated once here.
 
-use portolan_syntax::ast::{PortKind, PortSpec};
+use portolan_syntax::ast::PortKind;
 
 use super::{ParamEnv, resolve_to};
-use crate::check;
 use crate::db::Db;
 use crate::eval::{self, EvalError, ParamType, eval_ports};
 use crate::items::{Item, ItemKind};
 use crate::model::{ComponentInfo, ParamInfo, PortInfo};
 use crate::resolve::protocol_info;
+use crate::resolve::{Part, Problem};
 
 #[salsa::tracked(returns(ref))]
 pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'db> {
@@ -21,21 +21,25 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
             ports: Vec::new(),
             protocols: Vec::new(),
             complete: false,
-            diagnostics: Vec::new(),
+            problems: Vec::new(),
         };
     };
-    let mut diagnostics = Vec::new();
+    let mut problems = Vec::new();
     let mut complete = true;
 
     let mut params: Vec<ParamInfo> = Vec::new();
     for param in &decl.params {
         if let Some(previous) = params.iter().find(|p| p.name == param.name.name) {
-            diagnostics.push(check::duplicate::member(db, item, "parameter", &param.name, previous.name_span));
+            problems.push(Problem::DuplicateMember {
+                part: Part::Parameter,
+                ident: param.name.clone(),
+                previous: previous.name_span,
+            });
             continue;
         }
         let ty = ParamType::parse(&param.ty.name);
         if ty.is_none() {
-            diagnostics.push(check::param_type::unknown_type(db, item, &param.ty));
+            problems.push(Problem::UnknownType { ty: param.ty.clone() });
         }
         params.push(ParamInfo {
             name: param.name.name.clone(),
@@ -52,16 +56,25 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
     let mut protocols = Vec::new();
     for port in &decl.ports {
         if let Some(previous) = ports.iter().find(|p| p.name == port.name.name) {
-            diagnostics.push(check::duplicate::member(db, item, "port", &port.name, previous.name_span));
+            problems.push(Problem::DuplicateMember {
+                part: Part::Port,
+                ident: port.name.clone(),
+                previous: previous.name_span,
+            });
             continue;
         }
-        let protocol = match resolve_to(db, item, &port.protocol, &[ItemKind::Protocol], &mut diagnostics) {
+        let protocol = match resolve_to(db, item, &port.protocol, &[ItemKind::Protocol], &mut problems) {
             Some(target) if target.rest.is_empty() => {
                 complete &= target.known;
                 Some(target.item).filter(|_| target.known)
             }
             Some(target) => {
-                diagnostics.push(check::unresolved::member(db, item, &target.rest[0], "protocol", target.item, &[]));
+                problems.push(Problem::NoMember {
+                    ident: target.rest[0].clone(),
+                    part: Part::Protocol,
+                    parent: target.item,
+                    candidates: Vec::new(),
+                });
                 complete = false;
                 None
             }
@@ -72,10 +85,10 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
         };
         let local_peer = port.local_peer.as_ref().and_then(|path| {
             if port.kind != PortKind::Connect {
-                diagnostics.push(check::local_flow::local_on_input(db, item, port));
+                problems.push(Problem::LocalOnInput { port: port.clone() });
                 return None;
             }
-            let target = resolve_to(db, item, path, &[ItemKind::Component], &mut diagnostics)?;
+            let target = resolve_to(db, item, path, &[ItemKind::Component], &mut problems)?;
             match target.rest {
                 [port_name] => {
                     // Read the other component's syntax, not its resolved info: two components
@@ -84,21 +97,19 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
                         match peer.ports.iter().find(|p| p.name.name == port_name.name) {
                             Some(input) if input.kind.accepts() => {}
                             found => {
-                                let candidates: Vec<String> = peer
+                                let inputs = peer
                                     .ports
                                     .iter()
                                     .filter(|p| p.kind.accepts())
-                                    .map(|p| p.name.name.to_string())
+                                    .map(|p| p.name.name.clone())
                                     .collect();
                                 complete = false;
-                                diagnostics.push(check::local_flow::bad_peer_port(
-                                    db,
-                                    item,
-                                    port_name,
-                                    target.item,
-                                    found.map(|p| p.kind),
-                                    &candidates,
-                                ));
+                                problems.push(Problem::BadPeerPort {
+                                    port: port_name.clone(),
+                                    peer: target.item,
+                                    found: found.map(|p| p.kind),
+                                    inputs,
+                                });
                                 return None;
                             }
                         }
@@ -106,24 +117,28 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
                     Some((target.item.name(db).clone(), port_name.name.clone()))
                 }
                 [] => {
-                    diagnostics.push(check::local_flow::bad_local_path(db, item, path, Some((target.item, port))));
+                    problems.push(Problem::BadLocalPath {
+                        path: path.clone(),
+                        peer: Some(target.item),
+                        port: port.clone(),
+                    });
                     None
                 }
                 _ => {
-                    diagnostics.push(check::local_flow::bad_local_path(db, item, path, None));
+                    problems.push(Problem::BadLocalPath { path: path.clone(), peer: None, port: port.clone() });
                     None
                 }
             }
         });
         if let (Some(span), false) = (port.relay, port.kind == PortKind::Listen) {
-            diagnostics.push(check::invalid_proxy::relay_on_output(db, item, port, span));
+            problems.push(Problem::RelayOnOutput { port: port.clone(), span });
         }
         if port.ports.is_none()
             && port.kind.accepts()
             && let Some(protocol) = protocol
             && protocol_info(db, protocol).default_ports.is_none()
         {
-            diagnostics.push(check::missing_port::diagnostic(db, item, port, protocol));
+            problems.push(Problem::MissingPort { port: port.clone(), protocol });
         }
         protocols.push(protocol);
         ports.push(PortInfo {
@@ -151,28 +166,33 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
         match eval::eval(default, &mut env) {
             Ok(value) => {
                 if let Some(ty) = param.ty
-                    && let Err(problem) = ty.check(&value)
+                    && let Err(mismatch) = ty.check(&value)
                 {
-                    diagnostics.push(check::param_type::bad_default(db, item, param, ty, &value, problem));
+                    problems.push(Problem::BadDefault { param: param.name.clone(), ty, value, mismatch });
                 }
             }
-            Err(error) => report_eval(db, item, &params, &error, &mut diagnostics),
+            Err(error) => problems.extend(eval_problem(error)),
         }
     }
     for cycle in std::mem::take(&mut env.cycles) {
-        let members: Vec<&ParamInfo> =
-            cycle.iter().filter_map(|name| params.iter().find(|p| &p.name == name)).collect();
-        diagnostics.push(check::param_type::cycle(db, item, &members));
+        problems.push(Problem::ParamCycle { members: cycle });
     }
     for port in &ports {
         if let Some(spec) = &port.spec {
-            report_ports(db, item, &params, spec, &mut env, &mut diagnostics);
+            let (_, errors) = eval_ports(spec, &mut env, false);
+            problems.extend(errors.into_iter().filter_map(|error| match error {
+                eval::PortError::Eval(error) => eval_problem(error),
+                other => Some(Problem::InvalidPort { error: other }),
+            }));
         }
         if let Some(condition) = &port.condition {
             match params.iter().find(|p| p.name == condition.param.name) {
-                None => diagnostics.push(check::unresolved::param(db, item, &condition.param, &params, "bool")),
+                None => {
+                    problems.push(Problem::UnknownParam { ident: condition.param.clone(), wanted: ParamType::Bool })
+                }
                 Some(param) if param.ty.is_some_and(|t| t != ParamType::Bool) => {
-                    diagnostics.push(check::param_type::condition_not_bool(db, item, condition, param));
+                    problems
+                        .push(Problem::ConditionNotBool { condition: condition.clone(), param: param.name.clone() });
                 }
                 Some(_) => {}
             }
@@ -187,41 +207,18 @@ pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'d
         ports,
         protocols,
         complete,
-        diagnostics,
+        problems,
     }
 }
 
-fn report_ports(
-    db: &dyn Db,
-    item: Item<'_>,
-    params: &[ParamInfo],
-    spec: &PortSpec,
-    env: &mut ParamEnv<'_>,
-    diagnostics: &mut Vec<crate::diagnostic::Diagnostic>,
-) {
-    let (_, errors) = eval_ports(spec, env, false);
-    for error in &errors {
-        match error {
-            eval::PortError::Eval(error) => report_eval(db, item, params, error, diagnostics),
-            other => diagnostics.extend(check::invalid_port::from_error(db, item, other, None)),
-        }
-    }
-}
-
-fn report_eval(
-    db: &dyn Db,
-    item: Item<'_>,
-    params: &[ParamInfo],
-    error: &EvalError,
-    diagnostics: &mut Vec<crate::diagnostic::Diagnostic>,
-) {
+/// The problem an expression of the component could not be evaluated for; `None` for a value
+/// poisoned by a problem reported where it arose.
+fn eval_problem<'db>(error: EvalError) -> Option<Problem<'db>> {
     match error {
         EvalError::UnknownName { name, span } => {
-            let ident = portolan_syntax::ast::Ident { name: name.clone(), span: *span };
-            diagnostics.push(check::unresolved::param(db, item, &ident, params, "port"));
+            Some(Problem::UnknownParam { ident: portolan_syntax::ast::Ident { name, span }, wanted: ParamType::Port })
         }
-        EvalError::Type { span, message } => diagnostics.push(check::param_type::operator(db, item, *span, message)),
-        EvalError::Overflow { span } => diagnostics.push(check::param_type::overflow(db, item, *span)),
-        EvalError::Poisoned => {}
+        EvalError::Poisoned => None,
+        error => Some(Problem::Eval { error }),
     }
 }

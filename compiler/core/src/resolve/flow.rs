@@ -5,12 +5,11 @@
 use portolan_syntax::ast::{self, Direction};
 
 use super::{PortLookup, find_port, resolve_to};
-use crate::check;
 use crate::db::Db;
-use crate::diagnostic::{Diagnostic, Location};
 use crate::items::{Item, ItemKind};
+use crate::location::Location;
 use crate::model::{Endpoint, FlowInfo, Hop, NodeInfo, NodePort};
-use crate::resolve::{component_info, node_info, protocol_info};
+use crate::resolve::{FlowEnd, Part, Problem, component_info, node_info, protocol_info};
 
 /// One resolved end of a flow as written.
 #[derive(Clone, Copy)]
@@ -26,6 +25,11 @@ impl<'db> End<'db, '_> {
     pub fn port(&self) -> Option<&'db NodePort<'db>> {
         self.port.and_then(|p| self.info.ports.get(p as usize))
     }
+
+    /// The end as a problem names it.
+    fn owned(&self) -> FlowEnd<'db> {
+        FlowEnd { node: self.node, port: self.port, path: self.path.clone() }
+    }
 }
 
 #[salsa::tracked(returns(ref))]
@@ -39,7 +43,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         to: None,
         via: Vec::new(),
         hops: Vec::new(),
-        diagnostics: Vec::new(),
+        problems: Vec::new(),
     };
     let Some(decl) = item.flow_decl(db) else {
         salvage_broken(db, item, &mut info);
@@ -49,16 +53,16 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     info.docs = decl.docs.text.clone();
     info.direction = decl.direction;
     info.local = decl.local.is_some();
-    let diagnostics = &mut info.diagnostics;
+    let problems = &mut info.problems;
 
-    let from = resolve_end(db, item, &decl.from, diagnostics);
-    let to = resolve_end(db, item, &decl.to, diagnostics);
+    let from = resolve_end(db, item, &decl.from, problems);
+    let to = resolve_end(db, item, &decl.to, problems);
     let (Some(mut from), Some(mut to)) = (from, to) else {
         info.from = from.and_then(|e| e.port.map(|port| Endpoint { node: e.node, port }));
         info.to = to.and_then(|e| e.port.map(|port| Endpoint { node: e.node, port }));
         return info;
     };
-    let inferred = infer_ports(db, item, &mut from, &mut to, diagnostics);
+    let inferred = infer_ports(&mut from, &mut to, problems);
     // Count the ends that are known even when the other did not resolve, so that the output a
     // broken flow was meant to serve is not reported as unmatched on top of the flow's error.
     info.from = from.port.map(|port| Endpoint { node: from.node, port });
@@ -76,7 +80,11 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         if let Some(port) = end.port()
             && !port.active
         {
-            diagnostics.push(check::unresolved::inactive_port(db, item, end.path, end.node, port));
+            problems.push(Problem::InactivePort {
+                path: end.path.clone(),
+                node: end.node,
+                port: end.port.unwrap_or_default(),
+            });
             valid = false;
         }
     }
@@ -86,7 +94,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         && to_port.kind.accepts()
         && to_port.kind.initiates();
     if !from_port.kind.initiates() || !to_port.kind.accepts() {
-        diagnostics.push(check::flow_direction::diagnostic(db, item, decl, &from, &to));
+        problems.push(Problem::FlowDirection { from: from.owned(), to: to.owned() });
         valid = false;
     }
 
@@ -94,19 +102,19 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     let same_node = from.node == to.node;
     match (same_node, info.local) {
         (true, false) if !from.info.is_cluster() => {
-            diagnostics.push(check::self_flow::diagnostic(db, item, decl, &from, &to));
+            problems.push(Problem::SelfFlow { from: from.owned(), to: to.owned() });
             valid = false;
         }
         (true, true) if from_port.component_index == to_port.component_index => {
-            diagnostics.push(check::self_flow::same_component(db, item, decl, &from));
+            problems.push(Problem::SameComponent { from: from.owned() });
             valid = false;
         }
         (false, true) => {
-            diagnostics.push(check::local_flow::different_nodes(db, item, decl, &from, &to));
+            problems.push(Problem::LocalDifferentNodes { from: from.owned(), to: to.owned() });
             valid = false;
         }
         (_, true) if !decl.via.is_empty() => {
-            diagnostics.push(check::local_flow::local_via(db, item, decl));
+            problems.push(Problem::LocalVia);
             valid = false;
         }
         _ => {}
@@ -115,25 +123,25 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     if let (Some(a), Some(b)) = (from_port.protocol, to_port.protocol)
         && a != b
     {
-        diagnostics.push(check::protocol_mismatch::diagnostic(db, item, decl, &from, &to));
+        problems.push(Problem::ProtocolMismatch { from: from.owned(), to: to.owned() });
         valid = false;
     }
     let ports = if from_port.pinned { from_port.ports.intersection(&to_port.ports) } else { to_port.ports.clone() };
     if from_port.pinned && ports.is_empty() && !to_port.ports.is_empty() && valid {
-        diagnostics.push(check::port_mismatch::diagnostic(db, item, &from, &to));
+        problems.push(Problem::PortMismatch { from: from.owned(), to: to.owned() });
         valid = false;
     }
 
     // The proxies the flow goes through, each entered at a port that relays.
     let mut via_entries: Vec<Endpoint<'db>> = Vec::new();
     for path in &decl.via {
-        match resolve_via(db, item, path, to_port, diagnostics) {
+        match resolve_via(db, item, path, &to, problems) {
             Some(entry) => via_entries.push(entry),
             None => valid = false,
         }
     }
     if two_way_peers && !decl.via.is_empty() {
-        diagnostics.push(check::invalid_proxy::two_way_via(db, item, decl));
+        problems.push(Problem::TwoWayVia);
         valid = false;
     }
     info.via = via_entries.clone();
@@ -217,9 +225,9 @@ fn resolve_end<'db, 'a>(
     db: &'db dyn Db,
     flow: Item<'db>,
     path: &'a ast::Path,
-    diagnostics: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Problem<'db>>,
 ) -> Option<End<'db, 'a>> {
-    let target = resolve_to(db, flow, path, &[ItemKind::Node], diagnostics)?;
+    let target = resolve_to(db, flow, path, &[ItemKind::Node], problems)?;
     let info = node_info(db, target.item);
     if !target.known {
         return None;
@@ -230,68 +238,66 @@ fn resolve_end<'db, 'a>(
             let _ = rest;
             return None;
         }
-        [port] => lookup(db, flow, path, target.item, info, None, port, diagnostics)?,
-        [component, port] => lookup(db, flow, path, target.item, info, Some(component), port, diagnostics)?,
+        [port] => lookup(db, path, target.item, info, None, port, problems)?,
+        [component, port] => lookup(db, path, target.item, info, Some(component), port, problems)?,
         [_, _, extra, ..] => {
-            diagnostics.push(check::unresolved::member(db, flow, extra, "port", target.item, &[]));
+            problems.push(Problem::NoMember {
+                ident: extra.clone(),
+                part: Part::Port,
+                parent: target.item,
+                candidates: Vec::new(),
+            });
             return None;
         }
     };
     Some(End { node: target.item, info, port, path })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn lookup(
-    db: &dyn Db,
-    flow: Item<'_>,
+fn lookup<'db>(
+    db: &'db dyn Db,
     path: &ast::Path,
-    node: Item<'_>,
-    info: &NodeInfo<'_>,
+    node: Item<'db>,
+    info: &NodeInfo<'db>,
     component: Option<&ast::Ident>,
     port: &ast::Ident,
-    diagnostics: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Problem<'db>>,
 ) -> Option<Option<u32>> {
     match find_port(db, info, component.map(|c| c.name.as_str()), &port.name) {
         PortLookup::Found(index) => Some(Some(index)),
         PortLookup::NotFound => {
-            let names: Vec<String> = info.ports.iter().map(|p| p.name.to_string()).collect();
-            diagnostics.push(check::unresolved::member(db, flow, port, "port", node, &names));
+            let candidates = info.ports.iter().map(|p| p.name.clone()).collect();
+            problems.push(Problem::NoMember { ident: port.clone(), part: Part::Port, parent: node, candidates });
             None
         }
-        PortLookup::Ambiguous(indices) => {
-            diagnostics.push(check::ambiguous::port(db, flow, path, node, info, &indices));
+        PortLookup::Ambiguous(ports) => {
+            problems.push(Problem::AmbiguousPort { path: path.clone(), node, ports });
             None
         }
     }
 }
 
 /// Picks the port of an end that names only its node: the one whose protocol matches the other end.
-fn infer_ports(
-    db: &dyn Db,
-    flow: Item<'_>,
-    from: &mut End<'_, '_>,
-    to: &mut End<'_, '_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> bool {
-    match (from.port(), to.port()) {
+fn infer_ports<'db>(from: &mut End<'db, '_>, to: &mut End<'db, '_>, problems: &mut Vec<Problem<'db>>) -> bool {
+    match (from.port, to.port) {
         (Some(_), Some(_)) => true,
         (None, None) => {
-            diagnostics.push(check::unresolved::no_port(db, flow, from.path, to.path));
+            problems.push(Problem::NoPort { from: from.path.clone(), to: to.path.clone() });
             false
         }
-        (Some(known), None) => pick(db, flow, to, known, |p| p.kind.accepts(), diagnostics),
-        (None, Some(known)) => pick(db, flow, from, known, |p| p.kind.initiates(), diagnostics),
+        (Some(known), None) => pick(to, (from.node, from.info, known), |p| p.kind.accepts(), problems),
+        (None, Some(known)) => pick(from, (to.node, to.info, known), |p| p.kind.initiates(), problems),
     }
 }
 
-fn pick(
-    db: &dyn Db,
-    flow: Item<'_>,
-    end: &mut End<'_, '_>,
-    other: &NodePort<'_>,
+/// `other` is the end whose port is known: its node, the node's info and the port.
+fn pick<'db>(
+    end: &mut End<'db, '_>,
+    other: (Item<'db>, &NodeInfo<'db>, u32),
     fits: impl Fn(&NodePort<'_>) -> bool,
-    diagnostics: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Problem<'db>>,
 ) -> bool {
+    let (other_node, other_info, other_port) = other;
+    let Some(other) = other_info.ports.get(other_port as usize) else { return false };
     if !end.info.complete {
         return false;
     }
@@ -309,11 +315,16 @@ fn pick(
             true
         }
         [] => {
-            diagnostics.push(check::protocol_mismatch::no_port_for(db, flow, end.path, end.node, other));
+            problems.push(Problem::NoPortFor {
+                path: end.path.clone(),
+                node: end.node,
+                other: other_node,
+                port: other_port,
+            });
             false
         }
         _ => {
-            diagnostics.push(check::ambiguous::port(db, flow, end.path, end.node, end.info, &candidates));
+            problems.push(Problem::AmbiguousPort { path: end.path.clone(), node: end.node, ports: candidates });
             false
         }
     }
@@ -325,16 +336,21 @@ fn resolve_via<'db>(
     db: &'db dyn Db,
     flow: Item<'db>,
     path: &ast::Path,
-    destination: &NodePort<'db>,
-    diagnostics: &mut Vec<Diagnostic>,
+    to: &End<'db, '_>,
+    problems: &mut Vec<Problem<'db>>,
 ) -> Option<Endpoint<'db>> {
-    let end = resolve_end(db, flow, path, diagnostics)?;
+    let destination = to.port()?;
+    let end = resolve_end(db, flow, path, problems)?;
     if !end.info.complete {
         return None;
     }
     if let Some(port) = end.port() {
         if !(port.relay && port.active) {
-            diagnostics.push(check::invalid_proxy::not_relaying_port(db, flow, path, end.node, port));
+            problems.push(Problem::NotRelaying {
+                path: path.clone(),
+                node: end.node,
+                port: end.port.unwrap_or_default(),
+            });
             return None;
         }
         return end.port.map(|p| Endpoint { node: end.node, port: p });
@@ -354,15 +370,12 @@ fn resolve_via<'db>(
     match chosen {
         Some(port) => Some(Endpoint { node: end.node, port }),
         None => {
-            diagnostics.push(check::invalid_proxy::cannot_relay(
-                db,
-                flow,
-                path,
-                end.node,
-                end.info,
-                &relays,
-                destination,
-            ));
+            problems.push(Problem::CannotRelay {
+                path: path.clone(),
+                node: end.node,
+                relays,
+                destination: (to.node, to.port.unwrap_or_default()),
+            });
             None
         }
     }

@@ -1,11 +1,13 @@
 //! The tracked queries that resolve each kind of item into the model (`crate::model`), and the
 //! helpers they share: resolving a path to an item of an expected kind, and evaluating parameters.
+//! What they find wrong they return as [`Problem`]s, which `check/` turns into diagnostics.
 
 mod component;
 mod flow;
 mod node;
 mod params;
 mod policy;
+mod problem;
 mod protocol;
 mod zone;
 
@@ -15,16 +17,15 @@ pub use flow::{End, port_decl_location};
 pub use node::{PortLookup, find_port, node_info};
 pub use params::ParamEnv;
 pub use policy::policy_info;
+pub use problem::{FlowEnd, Part, Problem};
 pub use protocol::protocol_info;
 pub use zone::zone_info;
 
 use portolan_syntax::ast;
 
-use crate::check;
 use crate::db::Db;
-use crate::diagnostic::Diagnostic;
 use crate::items::{Item, ItemKind};
-use crate::scope::{PathError, Scope, declared_kind, module_scope, resolve_path, visible_names};
+use crate::scope::{PathError, Scope, declared_kind, module_scope, resolve_path};
 
 /// An item a path resolved to, and the path's segments after it.
 pub(crate) struct Target<'db, 'p> {
@@ -40,7 +41,7 @@ pub(crate) fn resolve_to<'db, 'p>(
     owner: Item<'db>,
     path: &'p ast::Path,
     kinds: &[ItemKind],
-    diagnostics: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Problem<'db>>,
 ) -> Option<Target<'db, 'p>> {
     let scope: &Scope<'db> = module_scope(db, owner.file(db));
     match resolve_path(db, scope, path, kinds) {
@@ -50,25 +51,18 @@ pub(crate) fn resolve_to<'db, 'p>(
                 let known = target.item.kind(db) != ItemKind::Broken;
                 Some(Target { item: target.item, rest: target.rest, known })
             } else {
-                diagnostics.push(check::wrong_kind::diagnostic(db, owner, target.span, target.item, kinds));
+                problems.push(Problem::WrongKind { span: target.span, found: target.item, kinds: kinds.to_vec() });
                 None
             }
         }
-        Err(PathError::NotFound { segment }) => {
-            let candidates = visible_names(db, scope, kinds);
-            diagnostics.push(check::unresolved::name(db, owner, path, &segment, kinds, &candidates));
-            None
-        }
-        Err(PathError::NotInModule { segment, module }) => {
-            diagnostics.push(check::unresolved::in_module(db, owner, &segment, module, kinds));
-            None
-        }
-        Err(PathError::ModuleNotItem { span, module }) => {
-            diagnostics.push(check::wrong_kind::module(db, owner, span, module, kinds));
-            None
-        }
-        Err(PathError::Ambiguous { segment, items }) => {
-            diagnostics.push(check::ambiguous::glob(db, owner, &segment, &items));
+        Err(error) => {
+            let kinds = kinds.to_vec();
+            problems.push(match error {
+                PathError::NotFound { segment } => Problem::NotFound { path: path.clone(), segment, kinds },
+                PathError::NotInModule { segment, module } => Problem::NotInModule { segment, module, kinds },
+                PathError::ModuleNotItem { span, module } => Problem::ModuleNotItem { span, module, kinds },
+                PathError::Ambiguous { segment, items } => Problem::AmbiguousGlob { segment, items },
+            });
             None
         }
     }

@@ -5,13 +5,12 @@ use portolan_syntax::ast;
 use rustc_hash::FxHashMap;
 
 use super::{ParamEnv, resolve_to};
-use crate::check;
 use crate::db::Db;
 use crate::eval::{self, NoNames, PortError, Value, eval_ports};
 use crate::items::{Item, ItemKind, NodeSyntax};
 use crate::model::{NodeInfo, NodePort};
 use crate::net::Network;
-use crate::resolve::{component_info, protocol_info};
+use crate::resolve::{Part, Problem, component_info, protocol_info};
 use crate::scope::module_locals;
 
 #[salsa::tracked(returns(ref))]
@@ -27,7 +26,7 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         addresses: Vec::new(),
         ports: Vec::new(),
         params: Vec::new(),
-        diagnostics: Vec::new(),
+        problems: Vec::new(),
     };
     let (decl, enclosing) = match item.node_syntax(db) {
         Some(NodeSyntax::Parsed { decl, zone }) => (decl, zone),
@@ -36,7 +35,7 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
     info.title = decl.title.as_ref().map(|t| t.value.clone());
     info.docs = decl.docs.text.clone();
     info.replicas = decl.replicas.as_ref().map(|r| r.count.clone());
-    let diagnostics = &mut info.diagnostics;
+    let problems = &mut info.problems;
     let mut complete = true;
 
     // The zone: the enclosing `zone` block, or `in zone` at the top level; never both, never none.
@@ -44,23 +43,28 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         (Some(zone), written) => {
             let found = module_locals(db, item.file(db)).all(&zone.name.name).find(|z| z.kind(db) == ItemKind::Zone);
             if let (Some(path), Some(found)) = (written, found) {
-                let target = resolve_to(db, item, path, &[ItemKind::Zone], diagnostics);
+                let target = resolve_to(db, item, path, &[ItemKind::Zone], problems);
                 if target.is_some_and(|t| t.item != found) {
-                    diagnostics.push(check::node_zone::two_zones(db, item, decl, zone, path));
+                    problems.push(Problem::TwoZones { path: path.clone() });
                 }
             }
             found
         }
-        (None, Some(path)) => match resolve_to(db, item, path, &[ItemKind::Zone], diagnostics) {
+        (None, Some(path)) => match resolve_to(db, item, path, &[ItemKind::Zone], problems) {
             Some(target) if target.rest.is_empty() => Some(target.item),
             Some(target) => {
-                diagnostics.push(check::unresolved::member(db, item, &target.rest[0], "zone", target.item, &[]));
+                problems.push(Problem::NoMember {
+                    ident: target.rest[0].clone(),
+                    part: Part::Zone,
+                    parent: target.item,
+                    candidates: Vec::new(),
+                });
                 None
             }
             None => None,
         },
         (None, None) => {
-            diagnostics.push(check::node_zone::no_zone(db, item, decl));
+            problems.push(Problem::NoZone);
             None
         }
     };
@@ -69,10 +73,10 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
     // with (and make ambiguous) the ports of the first.
     let mut listed: Vec<(Item<'db>, usize)> = Vec::new();
     for (index, path) in decl.components.iter().enumerate() {
-        match resolve_to(db, item, path, &[ItemKind::Component], diagnostics) {
+        match resolve_to(db, item, path, &[ItemKind::Component], problems) {
             Some(target) if target.rest.is_empty() => {
                 if let Some(&(_, first)) = listed.iter().find(|(c, _)| *c == target.item) {
-                    diagnostics.push(check::duplicate::component(db, item, decl, first, index, target.item));
+                    problems.push(Problem::DuplicateComponent { first, again: index, component: target.item });
                     continue;
                 }
                 listed.push((target.item, index));
@@ -82,22 +86,24 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
                 }
             }
             Some(target) => {
-                diagnostics.push(check::unresolved::member(db, item, &target.rest[0], "component", target.item, &[]));
+                problems.push(Problem::NoMember {
+                    ident: target.rest[0].clone(),
+                    part: Part::Component,
+                    parent: target.item,
+                    candidates: Vec::new(),
+                });
                 complete = false;
             }
             None => complete = false,
         }
     }
 
-    let mut parsed = Vec::new();
     for address in &decl.addresses {
         match Network::parse(&address.text) {
-            Ok(network) => parsed.push((network, address.span)),
-            Err(problem) => diagnostics.push(check::invalid_address::diagnostic(db, item, address, &problem)),
+            Ok(network) => info.addresses.push(network),
+            Err(error) => problems.push(Problem::InvalidAddress { address: address.clone(), error }),
         }
     }
-    diagnostics.extend(check::replica_count::check(db, item, decl, &parsed));
-    info.addresses = parsed.into_iter().map(|(network, _)| network).collect();
 
     // What the node sets: each value is a constant, applied to every component with that param
     // (or to one component, when written `Component.param = value`).
@@ -109,7 +115,7 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
             Err(error) => {
                 // What the value would be with the node's constant settings in its place.
                 let meant = eval::eval(&set.value, &mut Constants(&decl.params)).ok();
-                diagnostics.push(check::param_type::node_value(db, item, set, &error, meant.as_ref()));
+                problems.push(Problem::NodeValue { set: set.clone(), error, meant });
                 continue;
             }
         };
@@ -117,7 +123,7 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
             [param] => (None, param),
             [component, param] => (Some(component), param),
             _ => {
-                diagnostics.push(check::unresolved::override_target(db, item, set, &info.components));
+                problems.push(Problem::OverrideTarget { set: set.clone(), components: info.components.clone() });
                 continue;
             }
         };
@@ -129,7 +135,11 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
             if component_info(db, component).param(&param_name.name).is_some() {
                 if override_spans[index].contains_key(&param_name.name) {
                     let previous = override_spans[index][&param_name.name].target.span;
-                    diagnostics.push(check::duplicate::member(db, item, "setting", param_name, previous));
+                    problems.push(Problem::DuplicateMember {
+                        part: Part::Setting,
+                        ident: param_name.clone(),
+                        previous,
+                    });
                 } else {
                     overrides[index].insert(param_name.name.clone(), value.clone());
                     override_spans[index].insert(param_name.name.clone(), set);
@@ -138,7 +148,7 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
             }
         }
         if !applied && complete {
-            diagnostics.push(check::unresolved::override_target(db, item, set, &info.components));
+            problems.push(Problem::OverrideTarget { set: set.clone(), components: info.components.clone() });
         }
     }
 
@@ -148,20 +158,22 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
         for param in &component_data.params {
             match (overrides[index].get(&param.name), &param.default, param.ty) {
                 (Some(value), _, Some(ty)) => {
-                    if let Err(problem) = ty.check(value) {
+                    if let Err(mismatch) = ty.check(value) {
                         let set = override_spans[index][&param.name];
-                        diagnostics.push(check::param_type::bad_override(db, item, set, component, param, &problem));
+                        problems.push(Problem::BadOverride {
+                            set: set.clone(),
+                            component,
+                            param: param.name.clone(),
+                            mismatch,
+                        });
                     }
                 }
                 (None, None, _) => {
-                    diagnostics.push(check::required_param::diagnostic(
-                        db,
-                        item,
-                        decl,
-                        &info.components,
+                    problems.push(Problem::RequiredParam {
+                        components: info.components.clone(),
                         component,
-                        param,
-                    ));
+                        param: param.name.clone(),
+                    });
                 }
                 _ => {}
             }
@@ -181,15 +193,7 @@ pub fn node_info<'db>(db: &'db dyn Db, item: Item<'db>) -> NodeInfo<'db> {
                 Some(spec) => {
                     let (ports, errors) = eval_ports(spec, &mut env, false);
                     if !overrides[index].is_empty() {
-                        report_node_port_errors(
-                            db,
-                            item,
-                            component,
-                            port,
-                            &errors,
-                            &override_spans[index],
-                            diagnostics,
-                        );
+                        node_port_problems(component, port_index, port, errors, &override_spans[index], problems);
                     }
                     (ports, port.kind.initiates())
                 }
@@ -244,14 +248,14 @@ pub fn find_port(db: &dyn Db, node: &NodeInfo<'_>, component: Option<&str>, name
     }
 }
 
-fn report_node_port_errors(
-    db: &dyn Db,
-    node: Item<'_>,
-    component: Item<'_>,
+/// The errors of a component's port that a node's settings cause, as problems of the node.
+fn node_port_problems<'db>(
+    component: Item<'db>,
+    port_index: usize,
     port: &crate::model::PortInfo,
-    errors: &[PortError],
+    errors: Vec<PortError>,
     overrides: &FxHashMap<Name, &ast::ParamSet>,
-    diagnostics: &mut Vec<crate::diagnostic::Diagnostic>,
+    problems: &mut Vec<Problem<'db>>,
 ) {
     // Errors that the component's defaults already produce were reported on the component.
     let mut names = Vec::new();
@@ -261,7 +265,7 @@ fn report_node_port_errors(
     let Some(set) = names.iter().find_map(|(name, _)| overrides.get(name)) else { return };
     for error in errors {
         if matches!(error, PortError::Invalid { .. } | PortError::Reversed { .. }) {
-            diagnostics.extend(check::invalid_port::from_error(db, component, error, Some((node, set, port))));
+            problems.push(Problem::NodePort { component, port: port_index as u32, set: (*set).clone(), error });
         }
     }
 }

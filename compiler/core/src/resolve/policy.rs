@@ -4,17 +4,15 @@ use portolan_syntax::Span;
 use portolan_syntax::ast::{self, PolicyStmt, RuleScope, Service};
 
 use super::resolve_to;
-use crate::check;
 use crate::db::Db;
-use crate::diagnostic::Diagnostic;
 use crate::eval::{NoNames, eval_ports};
 use crate::items::{Item, ItemKind};
 use crate::model::{DefaultInfo, PolicyInfo, RequireInfo, RuleInfo, RuleScopeInfo, Selector, ServiceMatch, Trust};
+use crate::resolve::Problem;
 
 #[salsa::tracked(returns(ref))]
 pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
-    let mut info =
-        PolicyInfo { defaults: Vec::new(), rules: Vec::new(), requires: Vec::new(), diagnostics: Vec::new() };
+    let mut info = PolicyInfo { defaults: Vec::new(), rules: Vec::new(), requires: Vec::new(), problems: Vec::new() };
     let Some(decl) = item.policy_decl(db) else { return info };
     for stmt in &decl.statements {
         match stmt {
@@ -22,29 +20,27 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                 info.defaults.push(DefaultInfo { policy: item, action: *action, span: *span });
             }
             PolicyStmt::Rule(rule) => {
-                let errors_before = info.diagnostics.len();
-                let diagnostics = &mut info.diagnostics;
+                let errors_before = info.problems.len();
+                let problems = &mut info.problems;
                 let scope = match &rule.scope {
                     RuleScope::Between { from, to } => RuleScopeInfo::Between {
-                        from: selector(db, item, from, diagnostics),
-                        to: selector(db, item, to, diagnostics),
+                        from: selector(db, item, from, problems),
+                        to: selector(db, item, to, problems),
                     },
-                    RuleScope::Within(zones) => RuleScopeInfo::Within(selector(db, item, zones, diagnostics)),
+                    RuleScope::Within(zones) => RuleScopeInfo::Within(selector(db, item, zones, problems)),
                 };
                 let mut services = Vec::new();
                 for service in &rule.services {
                     match service {
                         Service::Protocol(path) => {
-                            if let Some(target) = resolve_to(db, item, path, &[ItemKind::Protocol], diagnostics) {
+                            if let Some(target) = resolve_to(db, item, path, &[ItemKind::Protocol], problems) {
                                 services.push(ServiceMatch::Protocol(target.item));
                             }
                         }
                         Service::Port(term) => {
                             let spec = ast::PortSpec { terms: vec![term.clone()], span: term.span };
                             let (ports, errors) = eval_ports(&spec, &mut NoNames, true);
-                            for error in &errors {
-                                diagnostics.extend(check::invalid_port::from_error(db, item, error, None));
-                            }
+                            problems.extend(errors.into_iter().map(|error| Problem::InvalidPort { error }));
                             services.push(ServiceMatch::Ports(ports));
                         }
                     }
@@ -53,7 +49,7 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                     policy: item,
                     action: rule.action,
                     cleartext: rule.cleartext.is_some(),
-                    valid: info.diagnostics.len() == errors_before,
+                    valid: info.problems.len() == errors_before,
                     scope,
                     services,
                     label: rule.label.as_ref().map(|l| l.value.clone()),
@@ -68,7 +64,7 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                     label: label.as_ref().map(|l| l.value.clone()),
                     span: *span,
                 }),
-                None => info.diagnostics.push(check::trust::unknown(db, item, level)),
+                None => info.problems.push(Problem::UnknownTrust { level: level.clone() }),
             },
         }
     }
@@ -79,14 +75,14 @@ fn selector<'db>(
     db: &'db dyn Db,
     item: Item<'db>,
     selector: &ast::Selector,
-    diagnostics: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Problem<'db>>,
 ) -> Selector<'db> {
     match selector {
         ast::Selector::Any(_) => Selector { any: true, targets: Vec::new() },
         ast::Selector::Names(paths) => {
             let mut targets = Vec::new();
             for path in paths {
-                if let Some(target) = resolve_to(db, item, path, &[ItemKind::Zone, ItemKind::Node], diagnostics) {
+                if let Some(target) = resolve_to(db, item, path, &[ItemKind::Zone, ItemKind::Node], problems) {
                     targets.push(target.item);
                 }
             }

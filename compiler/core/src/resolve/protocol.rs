@@ -1,14 +1,14 @@
 //! `protocol` items: default ports, transports, encryption.
 
-use crate::check;
 use crate::db::Db;
 use crate::eval::{NoNames, eval_ports};
 use crate::items::Item;
 use crate::model::ProtocolInfo;
+use crate::resolve::Problem;
 use portolan_model::ports::{PortSet, Transport};
 
 #[salsa::tracked(returns(ref))]
-pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
+pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo<'db> {
     let Some(decl) = item.protocol_decl(db) else {
         let name = item.name(db).clone();
         return ProtocolInfo {
@@ -18,10 +18,10 @@ pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
             default_ports: None,
             transports: Vec::new(),
             encrypted: false,
-            diagnostics: Vec::new(),
+            problems: Vec::new(),
         };
     };
-    let mut diagnostics = Vec::new();
+    let mut problems = Vec::new();
     let mut transports: Vec<Transport> = Vec::new();
     let mut with_ports = Vec::new();
     for term in &decl.ports.terms {
@@ -37,9 +37,7 @@ pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
     } else {
         let spec = portolan_syntax::ast::PortSpec { terms: with_ports, span: decl.ports.span };
         let (ports, errors) = eval_ports(&spec, &mut NoNames, false);
-        for error in &errors {
-            diagnostics.extend(check::invalid_port::from_error(db, item, error, None));
-        }
+        problems.extend(errors.into_iter().map(|error| Problem::InvalidPort { error }));
         Some(ports).filter(|p: &PortSet| !p.is_empty())
     };
     ProtocolInfo {
@@ -49,6 +47,6 @@ pub fn protocol_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ProtocolInfo {
         default_ports,
         transports,
         encrypted: decl.encrypted.is_some(),
-        diagnostics,
+        problems,
     }
 }

@@ -1,13 +1,13 @@
 //! `zone` items: trust level and address space.
 
-use crate::check;
 use crate::db::Db;
 use crate::items::Item;
 use crate::model::{Trust, ZoneInfo};
 use crate::net::Network;
+use crate::resolve::{Part, Problem};
 
 #[salsa::tracked(returns(ref))]
-pub fn zone_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ZoneInfo {
+pub fn zone_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ZoneInfo<'db> {
     let Some(decl) = item.zone_decl(db) else {
         return ZoneInfo {
             name: item.name(db).clone(),
@@ -16,26 +16,30 @@ pub fn zone_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ZoneInfo {
             trust: Trust::Internal,
             trust_given: false,
             cidrs: Vec::new(),
-            diagnostics: Vec::new(),
+            problems: Vec::new(),
         };
     };
-    let mut diagnostics = Vec::new();
+    let mut problems = Vec::new();
     let mut trust = None;
     for (i, level) in decl.trust.iter().enumerate() {
         if i > 0 {
-            diagnostics.push(check::duplicate::member(db, item, "trust level", level, decl.trust[0].span));
+            problems.push(Problem::DuplicateMember {
+                part: Part::TrustLevel,
+                ident: level.clone(),
+                previous: decl.trust[0].span,
+            });
             continue;
         }
         match Trust::parse(&level.name) {
             Some(t) => trust = Some(t),
-            None => diagnostics.push(check::trust::unknown(db, item, level)),
+            None => problems.push(Problem::UnknownTrust { level: level.clone() }),
         }
     }
     let mut cidrs = Vec::new();
     for cidr in &decl.cidrs {
         match Network::parse(&cidr.text) {
             Ok(network) => cidrs.push(network),
-            Err(problem) => diagnostics.push(check::invalid_address::diagnostic(db, item, cidr, &problem)),
+            Err(error) => problems.push(Problem::InvalidAddress { address: cidr.clone(), error }),
         }
     }
     ZoneInfo {
@@ -45,6 +49,6 @@ pub fn zone_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ZoneInfo {
         trust: trust.unwrap_or(Trust::Internal),
         trust_given: trust.is_some(),
         cidrs,
-        diagnostics,
+        problems,
     }
 }
