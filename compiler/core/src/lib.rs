@@ -14,6 +14,7 @@ pub mod location;
 pub mod model;
 pub mod net;
 pub mod policy;
+pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod scope;
