@@ -255,13 +255,13 @@ pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
     let (policy, index) = (spec_policy(db), crate::policy::policy_index(db));
     let mut out = FilePolicy::default();
     let mut used = FxHashSet::default();
+    let mut matched = Vec::new();
     for facts in file_hops(db, file) {
-        out.diagnostics.extend(check::policy_violation::check_hop(db, policy, index, facts));
-        out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
         let ends = crate::policy::HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
-        crate::policy::matching(policy, index, &facts.hop, ends, |i| {
-            used.insert(i);
-        });
+        let decision = crate::policy::decide_matching(policy, index, &facts.hop, ends, &mut matched);
+        out.diagnostics.extend(check::policy_violation::check_hop(db, policy, facts, decision));
+        out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
+        used.extend(matched.iter().copied());
     }
     out.incomplete = file_usage(db, file).unresolved_flows;
     out.used = used.into_iter().collect();

@@ -63,23 +63,29 @@ pub fn decide<'a, 'db>(
     hop: &Hop<'db>,
     ends: HopEnds<'db>,
 ) -> Decision<'a, 'db> {
-    let mut deny = None;
-    let mut allow = None;
-    index.candidates(hop.protocol, ends, |i| {
-        let Some(rule) = policy.rules.get(i as usize) else { return };
-        let best = match rule.action {
-            Action::Deny => &mut deny,
-            Action::Allow => &mut allow,
-        };
-        if best.is_none_or(|b| i < b) && matches(rule, hop, ends) {
-            *best = Some(i);
-        }
-    });
-    let rule = |i: u32| policy.rules.get(i as usize);
-    if let Some(rule) = deny.and_then(rule) {
+    decide_matching(policy, index, hop, ends, &mut Vec::new())
+}
+
+/// The policy's decision on a hop, leaving in `matched` the index of every rule that matches it,
+/// sorted, each once.
+pub fn decide_matching<'a, 'db>(
+    policy: &'a SpecPolicy<'db>,
+    index: &PolicyIndex<'db>,
+    hop: &Hop<'db>,
+    ends: HopEnds<'db>,
+    matched: &mut Vec<u32>,
+) -> Decision<'a, 'db> {
+    matched.clear();
+    matching(policy, index, hop, ends, |i| matched.push(i));
+    matched.sort_unstable();
+    matched.dedup();
+    let first = |action: Action| {
+        matched.iter().filter_map(|&i| policy.rules.get(i as usize)).find(|rule| rule.action == action)
+    };
+    if let Some(rule) = first(Action::Deny) {
         return Decision::Denied(rule);
     }
-    if let Some(rule) = allow.and_then(rule) {
+    if let Some(rule) = first(Action::Allow) {
         return Decision::Allowed(Some(rule));
     }
     match policy.default_action() {

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
 use crate::model::HopFacts;
-use crate::policy::{Decision, HopEnds, PolicyIndex, decide};
+use crate::policy::Decision;
 
 fn zone_phrase(name: &Option<portolan_syntax::Name>) -> String {
     name.as_ref().map_or_else(|| "no zone".into(), |z| format!("zone `{z}`"))
@@ -18,8 +18,8 @@ fn zone_phrase(name: &Option<portolan_syntax::Name>) -> String {
 pub fn check_hop<'db>(
     db: &'db dyn Db,
     policy: &SpecPolicy<'db>,
-    index: &PolicyIndex<'db>,
     facts: &HopFacts<'db>,
+    decision: Decision<'_, 'db>,
 ) -> Option<Diagnostic> {
     let hop = &facts.hop;
     let protocol = facts.protocol_title.clone().unwrap_or_else(|| "traffic".into());
@@ -31,7 +31,7 @@ pub fn check_hop<'db>(
         facts.to_node_name,
         zone_phrase(&facts.to_zone_name)
     );
-    match decide(policy, index, hop, HopEnds::of(hop, facts.from_zone, facts.to_zone)) {
+    match decision {
         Decision::Allowed(_) => None,
         Decision::Denied(rule) => {
             let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
