@@ -27,7 +27,7 @@ fn fixtures() {
         diagnostics.extend(portolan::diagnostics(&db));
         let fresh = support::load_files(files);
         let mut parallel = fresh.problems;
-        parallel.extend(portolan::analysis::diagnostics_parallel(&fresh.db, 2));
+        parallel.extend(portolan::collect::diagnostics_parallel(&fresh.db, 2));
         if parallel != diagnostics {
             failures.push(format!("{name}: checking on two threads gives other diagnostics than on one"));
         }

@@ -118,7 +118,7 @@ fn model(text: &str) -> Vec<String> {
             }
             ItemKind::Flow => {
                 let info = flow_info(&db, item);
-                let end = |e: portolan::model::Endpoint| {
+                let end = |e: portolan::resolved::Endpoint| {
                     let port = node_info(&db, e.node).ports.get(e.port as usize).map(|p| p.name.to_string());
                     format!("{}.{port:?}", e.node.name(&db))
                 };

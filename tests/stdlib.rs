@@ -13,7 +13,7 @@ use portolan_model::ports::Transport;
 #[test]
 fn the_standard_library_has_no_diagnostics() {
     let db = Database::new();
-    let diagnostics = portolan::analysis::stdlib_diagnostics(&db);
+    let diagnostics = portolan::collect::stdlib_diagnostics(&db);
     assert!(diagnostics.is_empty(), "{}", portolan::render::human(&db, &diagnostics, false));
 }
 

@@ -36,7 +36,7 @@ fn cold_check(c: &mut Criterion) {
             // The database is returned so that freeing it is not timed.
             b.iter_with_large_drop(|| {
                 let db = load(files);
-                let diagnostics = portolan::analysis::diagnostics_parallel(&db, threads());
+                let diagnostics = portolan::collect::diagnostics_parallel(&db, threads());
                 assert!(diagnostics.is_empty());
                 db
             });
@@ -48,7 +48,7 @@ fn cold_check(c: &mut Criterion) {
 fn recheck_after_one_edit(c: &mut Criterion) {
     let files = generate(Size::new(100_000, 100));
     let mut db = load(&files);
-    assert!(portolan::analysis::diagnostics_parallel(&db, threads()).is_empty());
+    assert!(portolan::collect::diagnostics_parallel(&db, threads()).is_empty());
     let (path, text) = files.iter().find(|(p, _)| p.ends_with("flows_050.ptl")).cloned().unwrap_or_default();
     let line = text.lines().nth(200).unwrap_or_default().to_string();
     let edited = [text.replacen(&line, &line.replace("\"route", "\"edited route"), 1), text.clone()];
@@ -83,7 +83,7 @@ fn cold_check_policy(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("100k_flows_200_zones", name), &files, |b, files| {
             b.iter_with_large_drop(|| {
                 let db = load(files);
-                let diagnostics = portolan::analysis::diagnostics_parallel(&db, threads());
+                let diagnostics = portolan::collect::diagnostics_parallel(&db, threads());
                 assert!(diagnostics.is_empty());
                 db
             });

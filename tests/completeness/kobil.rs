@@ -1,10 +1,10 @@
 //! KOBIL mIDentity, "Network Architecture": the routes, the endpoints, the inbound ports
 //! (public, private, local), the outbound ports, and the SSMS ports to block from outside.
 
-use portolan::analysis::{file_usage, spec_policy, user_files};
-use portolan::model::{Endpoint, Hop};
+use portolan::facts::{file_usage, spec_policy, user_files};
 use portolan::policy::{HopEnds, decide, policy_index};
 use portolan::resolve::node_info;
+use portolan::resolved::{Endpoint, Hop};
 
 use super::*;
 

@@ -15,7 +15,7 @@ mod onee;
 use std::path::Path;
 
 use portolan::Database;
-use portolan::analysis::{file_usage, user_files};
+use portolan::facts::{file_usage, user_files};
 use portolan::resolve::{flow_info, node_info, protocol_info};
 use portolan_model::ports::{PortRange, PortSet, Transport};
 use portolan_syntax::ast::Direction as FlowDirection;

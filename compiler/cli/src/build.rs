@@ -53,7 +53,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     let spec = load(&args.path)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut diagnostics = spec.problems.clone();
-    diagnostics.extend(portolan::analysis::diagnostics_parallel(&spec.db, threads));
+    diagnostics.extend(portolan::collect::diagnostics_parallel(&spec.db, threads));
     let mut targets = args.emit.clone();
     targets.sort();
     targets.dedup();

@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         let spec = load(path)?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut diagnostics = spec.problems.clone();
-        diagnostics.extend(portolan::analysis::diagnostics_parallel(&spec.db, threads));
+        diagnostics.extend(portolan::collect::diagnostics_parallel(&spec.db, threads));
         specs.push((spec, diagnostics));
     }
     let views: Vec<(&Database, &[Diagnostic])> = specs.iter().map(|(s, d)| (&s.db, d.as_slice())).collect();

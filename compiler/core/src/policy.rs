@@ -14,9 +14,9 @@ use portolan_syntax::ast::Action;
 
 pub use index::{PolicyIndex, policy_index};
 
-use crate::analysis::SpecPolicy;
+use crate::facts::SpecPolicy;
 use crate::items::Item;
-use crate::model::{Hop, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
+use crate::resolved::{Hop, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
 
 /// What the policy says about one hop, and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,11 +9,11 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::export::export;
 use crate::items::{Item, ItemKind, file_items};
-use crate::model::{Endpoint, Hop};
 use crate::net::Network;
 use crate::policy::cite::Citer;
 use crate::policy::{HopEnds, decide, policy_index};
 use crate::resolve::node_info;
+use crate::resolved::{Endpoint, Hop};
 
 /// One side of a query, as written: `any`, a node, a zone or an address.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,7 +169,7 @@ fn route_answer(route: &Route, hops: &[&Flow]) -> RouteAnswer {
 fn missing(db: &dyn Db, model: &Model, query: &Query) -> (Option<Decision>, Option<String>) {
     let first = |place: &Place| model.nodes.iter().find(|n| place.holds(n)).map(|n| n.name.clone());
     let (Some(from), Some(to)) = (first(&query.from), first(&query.to)) else { return (None, None) };
-    let nodes: Vec<Item<'_>> = crate::analysis::user_files(db)
+    let nodes: Vec<Item<'_>> = crate::facts::user_files(db)
         .iter()
         .flat_map(|&f| file_items(db, f).iter().copied())
         .filter(|i| i.kind(db) == ItemKind::Node)
@@ -185,7 +185,7 @@ fn missing(db: &dyn Db, model: &Model, query: &Query) -> (Option<Decision>, Opti
         encrypted: true,
     };
     let ends = HopEnds::of(&hop, node_info(db, a).zone, node_info(db, b).zone);
-    let policy = crate::analysis::spec_policy(db);
+    let policy = crate::facts::spec_policy(db);
     let decision = Citer::default().state(db, policy, decide(policy, policy_index(db), &hop, ends));
     let port = query.to_port.clone().unwrap_or_else(|| "<input>".into());
     (Some(decision), Some(format!("flow {from}.<output> -> {to}.{port}")))

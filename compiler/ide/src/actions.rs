@@ -5,7 +5,7 @@ use portolan_syntax::Span;
 
 use super::FileRange;
 use super::navigate::TextEdit;
-use portolan::analysis::file_diagnostics;
+use portolan::collect::file_diagnostics;
 use portolan::db::{Db, SourceFile};
 use portolan::diagnostic::Diagnostic;
 

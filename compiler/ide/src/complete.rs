@@ -8,8 +8,8 @@ mod uses;
 use super::defs::NameKind;
 use portolan::db::{Db, SourceFile};
 use portolan::items::{Item, ItemKind};
-use portolan::model::{NodeInfo, NodePort};
 use portolan::resolve::{PortLookup, component_info, find_port, node_info, protocol_info, zone_info};
+use portolan::resolved::{NodeInfo, NodePort};
 use portolan::scope::{Resolved, Scope, declared_kind, lookup, module_locals, module_scope};
 
 /// What kind of thing a completion inserts.

@@ -4,8 +4,8 @@ use portolan_syntax::ast;
 
 use portolan::db::{Db, SourceFile};
 use portolan::items::{ItemKind, file_items};
-use portolan::model::Hop;
 use portolan::resolve::flow_info;
+use portolan::resolved::Hop;
 
 /// A label to show at a byte offset.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,14 +5,14 @@ use portolan_syntax::ast::ReplicaCount;
 
 use super::defs::Definition;
 use super::index::{Ref, ref_at};
-use portolan::analysis::spec_policy;
 use portolan::db::{Db, SourceFile};
 use portolan::eval::eval_ports;
+use portolan::facts::spec_policy;
 use portolan::items::{Item, ItemKind, file_items, parse_file};
-use portolan::model::NodePort;
 use portolan::policy::cite::Citer;
 use portolan::policy::{HopEnds, decide, policy_index};
 use portolan::resolve::{ParamEnv, component_info, flow_info, node_info, protocol_info, zone_info};
+use portolan::resolved::NodePort;
 use portolan::scope::declared_kind;
 use portolan_model::ports::{PortSet, Transport};
 

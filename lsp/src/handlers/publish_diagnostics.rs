@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use portolan::{Severity, analysis};
+use portolan::{Severity, collect, facts};
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
@@ -53,11 +53,11 @@ pub fn spec_diagnostics(
 ) -> Vec<(Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
     let db = &snapshot.db;
     let mut out = Vec::new();
-    for &file in analysis::user_files(db) {
+    for &file in facts::user_files(db) {
         let Some(uri) = snapshot.uri(file) else { continue };
         let loaded = snapshot.problems.iter().filter(|d| d.location().is_some_and(|l| l.file == file));
         let diagnostics =
-            loaded.chain(analysis::file_diagnostics(db, file)).filter_map(|d| to_lsp(snapshot, d)).collect();
+            loaded.chain(collect::file_diagnostics(db, file)).filter_map(|d| to_lsp(snapshot, d)).collect();
         out.push((uri, versions.get(file.path(db)).copied(), diagnostics));
     }
     out

@@ -6,7 +6,7 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
-use crate::model::NodeInfo;
+use crate::resolved::NodeInfo;
 
 /// Two glob imports provide different items with this name.
 pub fn glob(db: &dyn Db, owner: Item<'_>, segment: &Ident, items: &[Item<'_>]) -> Diagnostic {

@@ -10,16 +10,16 @@
 //! nearest trust level); then the order of the spec.
 //!
 //! Flows' checks call this while their flow is being resolved, so it reads the nodes from the
-//! files' items, never from what flows use (`analysis::file_usage`), which needs every flow.
+//! files' items, never from what flows use (`facts::file_usage`), which needs every flow.
 
 use portolan_syntax::Name;
 
 use super::port_path;
-use crate::analysis::user_files;
 use crate::db::{Db, SourceFile};
+use crate::facts::user_files;
 use crate::items::{Item, ItemKind, file_items};
-use crate::model::NodePort;
 use crate::resolve::{component_info, node_info, protocol_info, zone_info};
+use crate::resolved::NodePort;
 use crate::scope::{Resolved, lookup, module_scope};
 
 /// One input that could serve an output.

@@ -6,13 +6,13 @@
 //! `allow cleartext` rule matches is accepted on purpose.
 
 use super::edit;
-use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
 use crate::items::Item;
-use crate::model::{HopFacts, Trust};
 use crate::policy::{HopEnds, PolicyIndex, cleartext_accepted};
+use crate::resolved::{HopFacts, Trust};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
 fn encrypted_counterpart(name: &str) -> Option<&'static str> {

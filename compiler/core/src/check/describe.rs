@@ -3,8 +3,8 @@
 
 use crate::db::Db;
 use crate::items::Item;
-use crate::model::NodePort;
 use crate::resolve::{Part, component_info, node_info, protocol_info};
+use crate::resolved::NodePort;
 
 /// What a part of an item is called in messages.
 pub fn part_noun(part: Part) -> &'static str {

@@ -3,10 +3,10 @@
 use portolan_syntax::Span;
 use portolan_syntax::ast::{Ident, NodeDecl};
 
-use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
 use crate::items::Item;
 use crate::resolve::Part;
 use crate::scope::declared_kind;

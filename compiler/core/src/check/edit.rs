@@ -5,12 +5,12 @@
 use portolan_syntax::Span;
 use portolan_syntax::ast::NodeDecl;
 
-use crate::analysis::spec_usage;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Edit, Location};
+use crate::facts::spec_usage;
 use crate::items::{Item, ItemKind, file_items};
-use crate::model::NodePort;
 use crate::resolve::component_info;
+use crate::resolved::NodePort;
 use crate::scope::{Resolved, lookup, module_scope};
 
 /// The edit that makes `node` set `param` of `component` to `value` (text as written): it

@@ -8,8 +8,8 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::Item;
-use crate::model::NodePort;
 use crate::resolve::{End, port_decl_location};
+use crate::resolved::NodePort;
 
 pub fn diagnostic(db: &dyn Db, flow: Item<'_>, decl: &FlowDecl, from: &End<'_, '_>, to: &End<'_, '_>) -> Diagnostic {
     let (Some(from_port), Some(to_port)) = (from.port(), to.port()) else {

@@ -2,10 +2,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::user_files;
 use crate::codes::Code;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::Diagnostic;
+use crate::facts::user_files;
 use crate::items::Item;
 use crate::scope::module_scope;
 use portolan_syntax::ast::UseDecl;

@@ -8,8 +8,8 @@ use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::eval::{EvalError, PortError};
 use crate::items::Item;
-use crate::model::PortInfo;
 use crate::resolve::component_info;
+use crate::resolved::PortInfo;
 
 /// Where a node's setting made a component's port invalid: the node, the setting, the port.
 pub type NodeContext<'a, 'db> = (Item<'db>, &'a ParamSet, &'a PortInfo);

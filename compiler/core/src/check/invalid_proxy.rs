@@ -4,13 +4,13 @@ use portolan_syntax::Span;
 use portolan_syntax::ast::{FlowDecl, Path, PortDecl};
 
 use super::{candidates, edit};
-use crate::analysis::user_files;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::user_files;
 use crate::items::{Item, ItemKind, file_items};
-use crate::model::{NodeInfo, NodePort};
 use crate::resolve::{node_info, port_decl_location};
+use crate::resolved::{NodeInfo, NodePort};
 use crate::scope::{Resolved, lookup, module_scope};
 
 /// `relay` on a port that is not an input.

@@ -77,7 +77,7 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
             out.extend(port_conflict::check(db, item));
         }
         // A flow's policy and encryption checks read the spec-wide policy; they run per file, in
-        // `analysis::file_policy`.
+        // `collect::file_policy`.
         _ => {}
     }
     out

@@ -6,7 +6,7 @@ use portolan_syntax::Span;
 use crate::codes::Code;
 use crate::db::Database;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::load::LoadProblem;
+use crate::load_problem::LoadProblem;
 
 /// The diagnostic of one problem; a problem about a file points at the start of that file, which
 /// the loader adds to the spec (empty, when it could not be read) so that the module exists.

@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::eval::{EvalError, ParamType, TypeMismatch, Value};
 use crate::items::Item;
-use crate::model::ParamInfo;
+use crate::resolved::ParamInfo;
 
 pub fn unknown_type(db: &dyn Db, component: Item<'_>, ty: &Ident) -> Diagnostic {
     let diagnostic = Diagnostic::new(Code::ParamType, format!("`{}` is not a parameter type", ty.name))

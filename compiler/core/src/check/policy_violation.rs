@@ -2,13 +2,13 @@
 //! What the policy decides is `crate::policy`'s; this check says it.
 
 use super::edit;
-use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
 use crate::items::Item;
-use crate::model::HopFacts;
 use crate::policy::Decision;
+use crate::resolved::HopFacts;
 
 fn zone_phrase(name: &Option<portolan_syntax::Name>) -> String {
     name.as_ref().map_or_else(|| "no zone".into(), |z| format!("zone `{z}`"))

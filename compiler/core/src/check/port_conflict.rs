@@ -6,8 +6,8 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
-use crate::model::NodePort;
 use crate::resolve::{node_info, port_decl_location};
+use crate::resolved::NodePort;
 
 pub fn check<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
     let info = node_info(db, node);

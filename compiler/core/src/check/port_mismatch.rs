@@ -14,8 +14,8 @@ use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, ParamType};
 use crate::items::Item;
-use crate::model::NodePort;
 use crate::resolve::{End, component_info, port_decl_location};
+use crate::resolved::NodePort;
 use portolan_model::ports::{PortSet, Transport};
 
 /// A port written as one expression in one parameter: `tcp/switch_port`, `tcp/(switch_port + 1)`.

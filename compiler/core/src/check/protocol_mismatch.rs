@@ -7,8 +7,8 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
-use crate::model::NodePort;
 use crate::resolve::{End, node_info, port_decl_location, protocol_info};
+use crate::resolved::NodePort;
 
 fn protocol_title(db: &dyn Db, port: &NodePort<'_>) -> String {
     port.protocol.map_or_else(|| "an unknown protocol".into(), |p| protocol_info(db, p).title.clone())

@@ -12,8 +12,8 @@ use portolan_syntax::Name;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::{Item, NodeSyntax};
-use crate::model::ParamInfo;
 use crate::resolve::{End, FlowEnd, Problem, component_info, node_info};
+use crate::resolved::ParamInfo;
 use crate::scope::ScopeProblem;
 
 /// The diagnostic for a problem that resolving `item` found; `None` for a problem whose

@@ -7,8 +7,8 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::Item;
-use crate::model::ParamInfo;
 use crate::resolve::component_info;
+use crate::resolved::ParamInfo;
 
 /// `components` are the node's, which resolving the node has found.
 pub fn diagnostic(

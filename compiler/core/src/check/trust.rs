@@ -7,7 +7,7 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::Item;
-use crate::model::Trust;
+use crate::resolved::Trust;
 
 pub fn unknown(db: &dyn Db, item: Item<'_>, level: &Ident) -> Diagnostic {
     let levels = Trust::NAMES.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");

@@ -1,13 +1,13 @@
 //! P202 (warning): a node's input that no flow reaches: an open port nobody uses.
 
 use super::{edit, node_phrase, port_path, port_phrase};
-use crate::analysis::node_usage;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::node_usage;
 use crate::items::Item;
-use crate::model::NodeInfo;
 use crate::resolve::{node_info, port_decl_location};
+use crate::resolved::NodeInfo;
 
 /// True when another component on the node connects to this input on the host (`local`).
 fn reached_locally(db: &dyn Db, info: &NodeInfo<'_>, index: usize) -> bool {

@@ -7,13 +7,13 @@
 use portolan_syntax::ast::PortKind;
 
 use super::{candidates, edit, node_phrase, port_path, port_phrase};
-use crate::analysis::node_usage;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit, Location};
+use crate::facts::node_usage;
 use crate::items::Item;
-use crate::model::{NodeInfo, NodePort};
 use crate::resolve::{node_info, port_decl_location, protocol_info};
+use crate::resolved::{NodeInfo, NodePort};
 
 /// True when another component on the node serves this output on the host itself.
 pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {

@@ -1,9 +1,9 @@
 //! P701 (warning): a component of the user's spec that no node uses.
 
-use crate::analysis::component_used;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::component_used;
 use crate::items::Item;
 
 pub fn check<'db>(db: &'db dyn Db, component: Item<'db>) -> Vec<Diagnostic> {

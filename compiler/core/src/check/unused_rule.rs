@@ -7,10 +7,10 @@
 use portolan_syntax::ast::Action;
 use rustc_hash::FxHashSet;
 
-use crate::analysis::SpecPolicy;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
 
 pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, used: Option<&FxHashSet<u32>>) -> Vec<Diagnostic> {
     let Some(used) = used else { return Vec::new() };

@@ -1,9 +1,9 @@
 //! P703 (warning): a zone of the user's spec with no nodes.
 
-use crate::analysis::zone_used;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
+use crate::facts::zone_used;
 use crate::items::Item;
 
 pub fn check<'db>(db: &'db dyn Db, zone: Item<'db>) -> Vec<Diagnostic> {

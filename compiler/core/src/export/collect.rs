@@ -11,21 +11,21 @@ use portolan_model::{
 };
 
 use super::Export;
-use crate::analysis::SpecPolicy;
 use crate::check;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::eval::names_in_ports;
+use crate::facts::SpecPolicy;
 use crate::items::{Item, ItemKind, file_items};
-use crate::model::{Endpoint, Hop, NodeInfo, NodePort, Trust};
 use crate::policy::cite::Citer;
 use crate::policy::{HopEnds, PolicyIndex, decide, policy_index};
 use crate::resolve::{component_info, flow_info, node_info, protocol_info, zone_info};
+use crate::resolved::{Endpoint, Hop, NodeInfo, NodePort, Trust};
 
 /// The model of the user's spec. Call it on a spec that checks without errors: items that did
 /// not resolve are left out.
 pub fn export(db: &dyn Db) -> Export {
-    let mut files: Vec<SourceFile> = crate::analysis::user_files(db).clone();
+    let mut files: Vec<SourceFile> = crate::facts::user_files(db).clone();
     files.sort_by(|a, b| a.path(db).cmp(b.path(db)));
     let items: Vec<Item<'_>> = files.iter().flat_map(|&f| file_items(db, f).iter().copied()).collect();
     let of_kind = |kind: ItemKind| items.iter().copied().filter(move |i| i.kind(db) == kind);
@@ -56,7 +56,7 @@ pub fn export(db: &dyn Db) -> Export {
     };
     let mut rule_problems = Vec::new();
     let mut decisions =
-        Decisions { policy: crate::analysis::spec_policy(db), index: policy_index(db), citer: Citer::default() };
+        Decisions { policy: crate::facts::spec_policy(db), index: policy_index(db), citer: Citer::default() };
     for item in of_kind(ItemKind::Flow) {
         route(db, item, &names, &mut decisions, &mut model, &mut rule_problems);
     }

@@ -62,7 +62,7 @@ fn a_file_too_large_is_an_empty_module_and_one_p002() {
     assert_eq!(file.text(&spec.db), "");
     assert_eq!(spec.problems[0].location().map(|l| l.file), Some(file));
     // The module exists, so its `use` is not reported too.
-    assert!(crate::diagnostics(&spec.db).iter().all(|d| d.code != Code::UnresolvedModule));
+    assert!(crate::collect::diagnostics(&spec.db).iter().all(|d| d.code != Code::UnresolvedModule));
 }
 
 #[test]

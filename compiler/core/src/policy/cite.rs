@@ -7,8 +7,8 @@ use portolan_syntax::{LineIndex, Span};
 use rustc_hash::FxHashMap;
 
 use super::Decision;
-use crate::analysis::SpecPolicy;
 use crate::db::{Db, SourceFile};
+use crate::facts::SpecPolicy;
 use crate::items::Item;
 
 /// Cites rules, keeping each file's line index and each rule's citation once made.

@@ -5,10 +5,10 @@
 use rustc_hash::FxHashMap;
 
 use super::HopEnds;
-use crate::analysis::spec_policy;
 use crate::db::Db;
+use crate::facts::spec_policy;
 use crate::items::Item;
-use crate::model::{RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
+use crate::resolved::{RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
 
 /// One side of a rule: `any`, or a zone or node it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]

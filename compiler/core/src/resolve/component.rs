@@ -6,9 +6,9 @@ use super::{ParamEnv, resolve_to};
 use crate::db::Db;
 use crate::eval::{self, EvalError, ParamType, eval_ports};
 use crate::items::{Item, ItemKind};
-use crate::model::{ComponentInfo, ParamInfo, PortInfo};
 use crate::resolve::protocol_info;
 use crate::resolve::{Part, Problem};
+use crate::resolved::{ComponentInfo, ParamInfo, PortInfo};
 
 #[salsa::tracked(returns(ref))]
 pub fn component_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ComponentInfo<'db> {

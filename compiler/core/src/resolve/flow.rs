@@ -8,8 +8,8 @@ use super::{PortLookup, find_port, resolve_to};
 use crate::db::Db;
 use crate::items::{Item, ItemKind};
 use crate::location::Location;
-use crate::model::{Endpoint, FlowInfo, Hop, NodeInfo, NodePort};
 use crate::resolve::{FlowEnd, Part, Problem, component_info, node_info, protocol_info};
+use crate::resolved::{Endpoint, FlowInfo, Hop, NodeInfo, NodePort};
 
 /// One resolved end of a flow as written.
 #[derive(Clone, Copy)]

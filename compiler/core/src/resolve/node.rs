@@ -8,9 +8,9 @@ use super::{ParamEnv, resolve_to};
 use crate::db::Db;
 use crate::eval::{self, NoNames, PortError, Value, eval_ports};
 use crate::items::{Item, ItemKind, NodeSyntax};
-use crate::model::{NodeInfo, NodePort};
 use crate::net::Network;
 use crate::resolve::{Part, Problem, component_info, protocol_info};
+use crate::resolved::{NodeInfo, NodePort};
 use crate::scope::module_locals;
 
 #[salsa::tracked(returns(ref))]
@@ -252,7 +252,7 @@ pub fn find_port(db: &dyn Db, node: &NodeInfo<'_>, component: Option<&str>, name
 fn node_port_problems<'db>(
     component: Item<'db>,
     port_index: usize,
-    port: &crate::model::PortInfo,
+    port: &crate::resolved::PortInfo,
     errors: Vec<PortError>,
     overrides: &FxHashMap<Name, &ast::ParamSet>,
     problems: &mut Vec<Problem<'db>>,

@@ -4,7 +4,7 @@ use portolan_syntax::{Name, Span};
 use rustc_hash::FxHashMap;
 
 use crate::eval::{self, EvalError, Value};
-use crate::model::ParamInfo;
+use crate::resolved::ParamInfo;
 
 /// Evaluates parameter references for one component: a node's value if it sets one, else the
 /// default (which may use other parameters). A value that breaks its type, a missing required

@@ -7,8 +7,8 @@ use super::resolve_to;
 use crate::db::Db;
 use crate::eval::{NoNames, eval_ports};
 use crate::items::{Item, ItemKind};
-use crate::model::{DefaultInfo, PolicyInfo, RequireInfo, RuleInfo, RuleScopeInfo, Selector, ServiceMatch, Trust};
 use crate::resolve::Problem;
+use crate::resolved::{DefaultInfo, PolicyInfo, RequireInfo, RuleInfo, RuleScopeInfo, Selector, ServiceMatch, Trust};
 
 #[salsa::tracked(returns(ref))]
 pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {

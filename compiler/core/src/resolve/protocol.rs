@@ -3,8 +3,8 @@
 use crate::db::Db;
 use crate::eval::{NoNames, eval_ports};
 use crate::items::Item;
-use crate::model::ProtocolInfo;
 use crate::resolve::Problem;
+use crate::resolved::ProtocolInfo;
 use portolan_model::ports::{PortSet, Transport};
 
 #[salsa::tracked(returns(ref))]

@@ -2,9 +2,9 @@
 
 use crate::db::Db;
 use crate::items::Item;
-use crate::model::{Trust, ZoneInfo};
 use crate::net::Network;
 use crate::resolve::{Part, Problem};
+use crate::resolved::{Trust, ZoneInfo};
 
 #[salsa::tracked(returns(ref))]
 pub fn zone_info<'db>(db: &'db dyn Db, item: Item<'db>) -> ZoneInfo<'db> {

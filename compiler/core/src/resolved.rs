@@ -153,7 +153,7 @@ pub struct Hop<'db> {
 }
 
 /// What the policy and encryption checks need to know of one hop of a flow, gathered once per
-/// file (`analysis::file_hops`) so that those checks depend on one query per file.
+/// file (`facts::file_hops`) so that those checks depend on one query per file.
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct HopFacts<'db> {
     pub hop: Hop<'db>,

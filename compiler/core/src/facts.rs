@@ -1,17 +1,15 @@
-//! Facts that need the whole spec (which ports flows serve, which components and zones are used,
-//! the policy), built per file and then merged, so that an edit recomputes one file's part and
-//! the merge runs only when that part changed; and the collection of every diagnostic.
+//! Spec-wide facts the checks read: which ports flows serve and reach, which components and
+//! zones are used, the combined policy, the user's files and the hops of each file's flows. Each
+//! is built per file and then merged, so that an edit recomputes one file's part and the merge
+//! runs only when that part changed. Below `check/`, above resolution.
 
 use portolan_syntax::ast::Action;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::check;
 use crate::db::{Db, Origin, SourceFile};
-use crate::diagnostic::Diagnostic;
-use crate::items::{Item, ItemKind, file_items, parse_file};
-use crate::model::{DefaultInfo, Endpoint, HopFacts, RequireInfo, RuleInfo};
+use crate::items::{Item, ItemKind, file_items};
 use crate::resolve::{flow_info, node_info, policy_info, protocol_info, zone_info};
-use crate::scope::{module_locals, module_scope};
+use crate::resolved::{DefaultInfo, Endpoint, HopFacts, RequireInfo, RuleInfo};
 
 /// What one file's nodes, flows and policies use.
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
@@ -191,12 +189,6 @@ pub fn spec_policy(db: &dyn Db) -> SpecPolicy<'_> {
     policy
 }
 
-/// Every diagnostic of one item, locations relative to anchors.
-#[salsa::tracked(returns(ref))]
-pub fn item_diagnostics<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
-    check::item_checks(db, item)
-}
-
 /// What the policy and encryption checks need of every hop of one file's flows (not `local`).
 #[salsa::tracked(returns(ref))]
 pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
@@ -227,175 +219,6 @@ pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
                 protocol_location: hop.protocol.map(|p| p.name_location(db)),
                 location: location.clone(),
             });
-        }
-    }
-    out
-}
-
-/// What the policy checks find in one file's flows: the policy and encryption diagnostics, and
-/// which rules match some hop of the file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FilePolicy {
-    pub diagnostics: Vec<Diagnostic>,
-    /// Indices into `SpecPolicy::rules` of the rules that match at least one hop, sorted.
-    pub used: Vec<u32>,
-    /// True when a flow of the file has no hops (an end did not resolve): what it would match
-    /// is unknown.
-    pub incomplete: bool,
-}
-
-/// The policy and encryption diagnostics of one file's flows, and the rules its hops use.
-///
-/// These checks read the spec-wide policy, which depends on every file, so salsa verifies a
-/// query that reads it again after every edit anywhere. Checking a file's hops in one query that
-/// reads them from one per-file query (`file_hops`) keeps that to two verifications per file
-/// instead of several per flow.
-#[salsa::tracked(returns(ref))]
-pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
-    let (policy, index) = (spec_policy(db), crate::policy::policy_index(db));
-    let mut out = FilePolicy::default();
-    let mut used = FxHashSet::default();
-    let mut matched = Vec::new();
-    for facts in file_hops(db, file) {
-        let ends = crate::policy::HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
-        let decision = crate::policy::decide_matching(policy, index, &facts.hop, ends, &mut matched);
-        out.diagnostics.extend(check::policy_violation::check_hop(db, policy, facts, decision));
-        out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
-        used.extend(matched.iter().copied());
-    }
-    out.incomplete = file_usage(db, file).unresolved_flows;
-    out.used = used.into_iter().collect();
-    out.used.sort_unstable();
-    out
-}
-
-/// The rules of the spec's policy that match at least one hop; `None` when that cannot be known
-/// (a flow or a node did not resolve).
-#[salsa::tracked(returns(ref))]
-pub fn used_rules(db: &dyn Db) -> Option<FxHashSet<u32>> {
-    if spec_usage(db).incomplete {
-        return None;
-    }
-    let mut used = FxHashSet::default();
-    for &file in user_files(db) {
-        let part = file_policy(db, file);
-        if part.incomplete {
-            return None;
-        }
-        used.extend(part.used.iter().copied());
-    }
-    Some(used)
-}
-
-/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults.
-#[salsa::tracked(returns(ref))]
-pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
-    let mut out = check::import_cycle::cycles(db);
-    out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
-    out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
-    out
-}
-
-/// Every diagnostic whose primary location is in this file, locations absolute, in source order.
-#[salsa::tracked(returns(ref))]
-pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::new();
-    for error in &parse_file(db, file).errors {
-        out.push(check::syntax::diagnostic(file, error));
-    }
-    let scope_problems = module_locals(db, file).problems.iter().chain(&module_scope(db, file).problems);
-    out.extend(scope_problems.filter_map(|problem| check::render::scope_problem(db, problem)));
-    for &item in file_items(db, file) {
-        out.extend(item_diagnostics(db, item).iter().cloned());
-    }
-    out.extend(file_policy(db, file).diagnostics.iter().cloned());
-    out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
-    let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
-    out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));
-    out.dedup();
-    out
-}
-
-/// Every diagnostic of the spec: the user's files in workspace order.
-pub fn diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
-    user_files(db).iter().flat_map(|&file| file_diagnostics(db, file).iter().cloned()).collect()
-}
-
-/// [`diagnostics`], computed on several threads, each on a clone of the database: the files are
-/// dealt out among them. The result is the same, in the same order.
-pub fn diagnostics_parallel(db: &crate::db::Database, threads: usize) -> Vec<Diagnostic> {
-    let files = user_files(db).clone();
-    let threads = threads.clamp(1, files.len().max(1));
-    if threads == 1 {
-        return diagnostics(db);
-    }
-    // First each file's own facts (parsing, resolution, usage), so that no thread waits on
-    // another computing the spec-wide merge; then each file's diagnostics.
-    std::thread::scope(|scope| {
-        for worker in 0..threads {
-            let db = db.clone();
-            let files = &files;
-            scope.spawn(move || {
-                for &file in files.iter().skip(worker).step_by(threads) {
-                    file_usage(&db, file);
-                }
-            });
-        }
-    });
-    let mut per_file: Vec<Option<Vec<Diagnostic>>> = vec![None; files.len()];
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                let db = db.clone();
-                let files = &files;
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    for (index, &file) in files.iter().enumerate().skip(worker).step_by(threads) {
-                        done.push((index, file_diagnostics(&db, file).clone()));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for worker in workers {
-            if let Ok(done) = worker.join() {
-                for (index, diagnostics) in done {
-                    per_file[index] = Some(diagnostics);
-                }
-            }
-        }
-    });
-    // Never lose a file's diagnostics: should a worker have failed, compute them here.
-    files
-        .iter()
-        .zip(per_file)
-        .flat_map(|(&file, done)| done.unwrap_or_else(|| file_diagnostics(db, file).clone()))
-        .collect()
-}
-
-/// Diagnostics of the standard library's own files (none, unless the library has a bug).
-pub fn stdlib_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
-    db.workspace()
-        .files(db)
-        .iter()
-        .filter(|f| f.origin(db) == Origin::Stdlib)
-        .flat_map(|&file| file_diagnostics(db, file).iter().cloned())
-        .collect()
-}
-
-/// Modules that the user's files `use` but that no file of the workspace provides; a loader
-/// reads these from disk when it can.
-pub fn missing_modules(db: &dyn Db) -> Vec<String> {
-    let index = crate::scope::module_index(db, db.workspace());
-    let mut out: Vec<String> = Vec::new();
-    for &file in user_files(db) {
-        for &item in file_items(db, file) {
-            if let Some(decl) = item.use_decl(db) {
-                let name = decl.module.text();
-                if !index.contains_key(&name) && !out.contains(&name) {
-                    out.push(name);
-                }
-            }
         }
     }
     out
