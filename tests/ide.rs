@@ -113,6 +113,31 @@ fn hover_evaluates_ports_with_defaults_or_the_nodes_settings() {
     assert!(on_web2.markdown.contains("TCP 443 (`tcp/443`) on node `web2`"), "{}", on_web2.markdown);
 }
 
+#[test]
+fn hover_on_a_flow_shows_each_hops_decision_and_rule() {
+    let (mut db, _, [_, _, flows_file]) = setup();
+    db.set_file(
+        "policy.ptl",
+        "policy",
+        "use site.*\npolicy {\n    default deny\n    /// The public site.\n    allow internet -> web1 on https \"public\"\n}\n".to_string(),
+    );
+    let text = flows("one");
+    let on_first = portolan_ide::hover(&db, flows_file, offset(&text, "flow users.web -> first", 1)).unwrap();
+    assert!(
+        on_first.markdown.contains(
+            "hop 1: `users` → `web1` on TCP 8443: allowed by `allow internet -> web1 on https`, policy.ptl:5"
+        ),
+        "{}",
+        on_first.markdown
+    );
+    let on_second = portolan_ide::hover(&db, flows_file, offset(&text, "-> web2", 0)).unwrap();
+    assert!(
+        on_second.markdown.contains("denied by the default `default deny`, policy.ptl:3: no rule matches"),
+        "{}",
+        on_second.markdown
+    );
+}
+
 /// The labels of the completions at the end of `text`, added to the spec as `deploy.ptl`.
 fn completions_at_end(db: &mut Database, text: &str) -> Vec<String> {
     let file = db.set_file("deploy.ptl", "deploy", text.to_string());

@@ -13,10 +13,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("base", &["db", "codes", "stdlib", "net", "eval", "load_problem"]),
     ("items/scope", &["items", "location", "scope"]),
     ("resolve", &["problem", "resolved", "resolve"]),
-    ("facts", &["facts"]),
+    ("facts", &["facts", "policy"]),
     ("check", &["check", "diagnostic"]),
     ("collect", &["collect", "load"]),
-    ("export", &["export"]),
+    ("export", &["export", "query"]),
     ("render", &["render"]),
 ];
 

@@ -12,7 +12,7 @@ use portolan_emit::{Target, emit};
 
 fn load(flows: usize) -> Database {
     let mut db = Database::new();
-    for (path, text) in generate(Size { flows, files: 100 }) {
+    for (path, text) in generate(Size::new(flows, 100)) {
         db.set_file(&path, &path.trim_end_matches(".ptl").replace('/', "."), text);
     }
     assert!(portolan::diagnostics(&db).is_empty());

@@ -1,13 +1,14 @@
 //! Checking: a cold check at 1k, 10k and 100k flows, and a re-check after editing one flow's
 //! line in a 100-file, 100k-flow workspace through the salsa database, as the language server
-//! does it.
+//! does it; and a cold check of 100k flows in 200 zones under a one-rule policy and under one
+//! `allow` per pair of zones that flows use.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use portolan::{Database, Durability};
-use portolan_bench::{Size, generate};
+use portolan_bench::{Policy, Size, generate};
 
 fn module(path: &str) -> String {
     path.trim_end_matches(".ptl").replace('/', ".")
@@ -30,7 +31,7 @@ fn cold_check(c: &mut Criterion) {
     let mut group = c.benchmark_group("cold_check");
     group.sample_size(10).measurement_time(Duration::from_secs(20));
     for flows in [1_000, 10_000, 100_000] {
-        let files = generate(Size { flows, files: 100 });
+        let files = generate(Size::new(flows, 100));
         group.bench_with_input(BenchmarkId::from_parameter(flows), &files, |b, files| {
             // The database is returned so that freeing it is not timed.
             b.iter_with_large_drop(|| {
@@ -45,7 +46,7 @@ fn cold_check(c: &mut Criterion) {
 }
 
 fn recheck_after_one_edit(c: &mut Criterion) {
-    let files = generate(Size { flows: 100_000, files: 100 });
+    let files = generate(Size::new(100_000, 100));
     let mut db = load(&files);
     assert!(portolan::collect::diagnostics_parallel(&db, threads()).is_empty());
     let (path, text) = files.iter().find(|(p, _)| p.ends_with("flows_050.ptl")).cloned().unwrap_or_default();
@@ -74,5 +75,22 @@ fn recheck_after_one_edit(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cold_check, recheck_after_one_edit);
+fn cold_check_policy(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cold_check_policy");
+    group.sample_size(10);
+    for (name, policy) in [("one_rule", Policy::OneRule), ("per_zone_pair", Policy::PerZonePair)] {
+        let files = generate(Size { flows: 100_000, files: 100, zones: 200, policy });
+        group.bench_with_input(BenchmarkId::new("100k_flows_200_zones", name), &files, |b, files| {
+            b.iter_with_large_drop(|| {
+                let db = load(files);
+                let diagnostics = portolan::collect::diagnostics_parallel(&db, threads());
+                assert!(diagnostics.is_empty());
+                db
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, cold_check, recheck_after_one_edit, cold_check_policy);
 criterion_main!(benches);

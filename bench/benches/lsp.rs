@@ -1,6 +1,7 @@
-//! The language server's latency: from a `didChange` on a 10,000-line file to the diagnostics it
-//! publishes for that change, through the server's real service (JSON-RPC in, notifications out)
-//! on the runtime `portolan lsp` uses.
+//! The language server's latency: from a `didChange` to the diagnostics it publishes for that
+//! change, through the server's real service (JSON-RPC in, notifications out) on the runtime
+//! `portolan lsp` uses: on a 10,000-line file, and on a 100,000-flow workspace of 200 zones whose
+//! policy has one rule per pair of zones (an edit to a flow, and an edit to a rule).
 
 #![allow(clippy::expect_used, clippy::panic)] // a benchmark that cannot run stops with a message
 
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::StreamExt;
-use portolan_bench::{Size, generate};
+use portolan_bench::{Policy, Size, generate};
 use portolan_lsp::{Backend, Options};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -21,7 +22,7 @@ use tower_lsp_server::ls_types::Uri;
 /// Flows in the edited file: with its `use` lines, a little over 10,000 lines.
 const FLOWS: usize = 10_000;
 
-/// A server with the synthetic spec's folder open at its flow file.
+/// A server with the synthetic spec's folder open at one of its files.
 struct Session {
     service: LspService<Backend>,
     sent: mpsc::UnboundedReceiver<Value>,
@@ -35,24 +36,27 @@ struct Session {
 }
 
 impl Session {
-    async fn start() -> Session {
+    /// A server on the spec of `size`, the file `edited` open; `x` is typed `offset` bytes after
+    /// where `marker` starts in a line of that file.
+    async fn start(size: Size, edited: &str, marker: &str, offset: usize) -> Session {
         let folder = tempfile::tempdir().expect("a temporary folder");
-        let mut flow_file = None;
-        for (path, text) in generate(Size { flows: FLOWS, files: 1 }) {
-            // One folder is one spec for the server: the flow file sits beside the zones.
+        let mut edited_file = None;
+        for (path, text) in generate(size) {
+            // One folder is one spec for the server: every file sits beside the others.
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();
             std::fs::write(folder.path().join(&name), &text).expect("write");
-            if path.starts_with("flows/") {
-                flow_file = Some((name, text));
+            if path == edited {
+                edited_file = Some((name, text));
             }
         }
-        let (name, text) = flow_file.expect("the generator writes a flow file");
-        assert!(text.lines().count() >= 10_000, "the edited file has {} lines", text.lines().count());
-        // A flow in the middle of the file: `x` typed after its target's port name makes it
-        // unresolved (P101); deleting it makes the file clean again. Each edit changes the
-        // diagnostics, so each is published.
-        let line = text.lines().count() / 2;
-        let column = text.lines().nth(line).and_then(|l| l.find(".api ")).expect("a flow to a service's API") + 4;
+        let (name, text) = edited_file.expect("the generator writes the edited file");
+        // A line in the middle of the file: `x` typed after a name makes it unresolved (P101);
+        // deleting it makes the file clean again. Each edit changes the diagnostics, so each is
+        // published.
+        let lines: Vec<&str> = text.lines().collect();
+        let (line, column) = (lines.len() / 2..lines.len())
+            .find_map(|n| Some((n, lines[n].find(marker)? + offset)))
+            .expect("a line to edit");
 
         let stdlib = tempfile::tempdir().expect("a temporary folder");
         let (service, mut socket) = portolan_lsp::service(Options { stdlib_dir: Some(stdlib.path().to_path_buf()) });
@@ -125,14 +129,18 @@ fn uri_of(path: &Path) -> String {
     Uri::from_file_path(path).expect("an absolute path").as_str().to_string()
 }
 
-fn did_change_to_diagnostics(c: &mut Criterion) {
-    // The runtime `portolan lsp` serves on: two worker threads.
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a tokio runtime");
-    let mut session = runtime.block_on(Session::start());
-    let mut group = c.benchmark_group("lsp");
-    group.sample_size(50);
-    group.bench_function("did_change_to_diagnostics_10k_lines", |b| {
+/// The runtime `portolan lsp` serves on: two worker threads.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a tokio runtime")
+}
+
+fn bench_edits(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    session: &mut Session,
+    runtime: &tokio::runtime::Runtime,
+) {
+    group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             runtime.block_on(async {
                 let mut total = Duration::ZERO;
@@ -143,8 +151,37 @@ fn did_change_to_diagnostics(c: &mut Criterion) {
             })
         });
     });
+}
+
+fn did_change_to_diagnostics(c: &mut Criterion) {
+    let runtime = runtime();
+    // A flow's target port name in the middle of a 10,000-line flow file.
+    let mut session = runtime.block_on(Session::start(Size::new(FLOWS, 1), "flows/flows_000.ptl", ".api ", 4));
+    let mut group = c.benchmark_group("lsp");
+    group.sample_size(50);
+    bench_edits(&mut group, "did_change_to_diagnostics_10k_lines", &mut session, &runtime);
     group.finish();
 }
 
-criterion_group!(benches, did_change_to_diagnostics);
+/// The workspace of the policy benchmarks: 100,000 flows over 100 files, 200 zones, one `allow`
+/// per pair of zones that flows use (about 34,000 rules).
+fn policy_workspace() -> Size {
+    Size { flows: 100_000, files: 100, zones: 200, policy: Policy::PerZonePair }
+}
+
+fn policy_edits(c: &mut Criterion) {
+    let runtime = runtime();
+    let mut group = c.benchmark_group("lsp_policy");
+    group.sample_size(10);
+    // A flow's target port name, in one of the 100 flow files.
+    let mut session = runtime.block_on(Session::start(policy_workspace(), "flows/flows_050.ptl", ".api ", 4));
+    bench_edits(&mut group, "flow_edit_100k_flows_34k_rules", &mut session, &runtime);
+    drop(session);
+    // A rule's destination zone, in the middle of the policy.
+    let mut session = runtime.block_on(Session::start(policy_workspace(), "policy.ptl", " on https", 0));
+    bench_edits(&mut group, "policy_edit_100k_flows_34k_rules", &mut session, &runtime);
+    group.finish();
+}
+
+criterion_group!(benches, did_change_to_diagnostics, policy_edits);
 criterion_main!(benches);

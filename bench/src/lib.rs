@@ -4,6 +4,10 @@
 //! through a reverse proxy, and a policy with a default, rules and an encryption requirement.
 //!
 //! The spec checks without a diagnostic; the same size always gives the same text.
+//!
+//! Two more knobs measure the policy: many zones (`Size::zones`), and the policy's shape
+//! (`Policy`): the estate's few broad rules, one rule that allows everything, or one `allow` per
+//! pair of zones that flows use (about 36,000 rules at 200 zones and 100,000 flows).
 
 use std::fmt::Write as _;
 
@@ -14,25 +18,60 @@ pub struct Size {
     pub flows: usize,
     /// Files the flows are spread over (the zones, components and policy have files of their own).
     pub files: usize,
+    /// Zones holding services, at most [`MAX_ZONES`] (the internet and the DMZ come on top).
+    pub zones: usize,
+    pub policy: Policy,
 }
 
-/// Zones holding services; zone 0 is the internet and zone 1 the DMZ.
+impl Size {
+    /// The estate's eight service zones and its policy.
+    pub fn new(flows: usize, files: usize) -> Size {
+        Size { flows, files, zones: SERVICE_ZONES, policy: Policy::Estate }
+    }
+}
+
+/// The shape of the generated policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// A default, `allow within any`, broad allows, a deny and an encryption requirement.
+    Estate,
+    /// `default deny` and one rule that allows everything.
+    OneRule,
+    /// The estate's entry rules, then one `allow A -> B on https` for each pair of zones that
+    /// some flow connects, in a `policy` block per source zone.
+    PerZonePair,
+}
+
+/// Zones holding services by default; zone 0 is the internet and zone 1 the DMZ.
 pub const SERVICE_ZONES: usize = 8;
+/// At most this many service zones (each has a `10.Z.0.0/16`).
+pub const MAX_ZONES: usize = 250;
 
 /// A spec of the given size: (relative path, text) for each file.
 pub fn generate(size: Size) -> Vec<(String, String)> {
-    let per_zone = (size.flows / (SERVICE_ZONES * 40)).clamp(4, 2000);
-    let services: Vec<(usize, usize)> =
-        (0..SERVICE_ZONES).flat_map(|z| (0..per_zone).map(move |i| (z + 2, i))).collect();
+    let zones = size.zones.clamp(1, MAX_ZONES);
+    // Eight zones keep the estate's original proportions; many zones hold fewer services each.
+    let per_zone = if zones == SERVICE_ZONES {
+        (size.flows / (SERVICE_ZONES * 40)).clamp(4, 2000)
+    } else {
+        (size.flows / (zones * 8)).clamp(4, 2000)
+    };
+    let services: Vec<(usize, usize)> = (0..zones).flat_map(|z| (0..per_zone).map(move |i| (z + 2, i))).collect();
+    let (flow_files, pairs) = flows(size, zones, &services);
+    let policy = match size.policy {
+        Policy::Estate => policy(),
+        Policy::OneRule => one_rule_policy(zones),
+        Policy::PerZonePair => per_pair_policy(zones, &pairs),
+    };
     let mut files = vec![
         ("components.ptl".to_string(), components()),
         ("edge.ptl".to_string(), edge()),
-        ("policy.ptl".to_string(), policy()),
+        ("policy.ptl".to_string(), policy),
     ];
-    for zone in 2..SERVICE_ZONES + 2 {
+    for zone in 2..zones + 2 {
         files.push((format!("zone_{zone}.ptl"), zone_file(zone, per_zone)));
     }
-    files.extend(flows(size, &services));
+    files.extend(flow_files);
     files
 }
 
@@ -92,6 +131,52 @@ policy estate \"Synthetic estate\" {
     )
 }
 
+/// `use` lines for every service zone and the edge.
+fn uses(zones: usize) -> String {
+    (2..zones + 2).map(|z| format!("use zone_{z}.*\n")).collect::<String>() + "use edge.*\n"
+}
+
+fn one_rule_policy(zones: usize) -> String {
+    format!(
+        "//! One rule that allows everything.\n{}\npolicy estate \"Synthetic estate\" {{\n    default deny\n    allow any -> any \"everything\"\n}}\n",
+        uses(zones)
+    )
+}
+
+/// The entry rules, then a block per source zone with one `allow` per destination zone its
+/// flows reach.
+fn per_pair_policy(zones: usize, pairs: &[(usize, usize)]) -> String {
+    let mut text = format!(
+        "//! One rule per pair of zones that flows connect.\n{}
+policy estate \"Synthetic estate\" {{
+    default deny
+    allow within any
+    allow internet -> edge_proxy on https \"public entry\"
+    deny internet -> any on tds \"no database from outside\"
+    require encrypted across dmz \"nothing cleartext out of the estate\"
+}}
+",
+        uses(zones)
+    );
+    let mut from = usize::MAX;
+    for &(a, b) in pairs {
+        if a != from {
+            if from != usize::MAX {
+                text.push_str("}\n");
+            }
+            from = a;
+            let name = if a == 1 { "dmz".to_string() } else { format!("zone_{a}") };
+            let _ = writeln!(text, "\npolicy from_{name} \"Calls out of {name}\" {{");
+        }
+        let zone = |z: usize| if z == 1 { "dmz".to_string() } else { format!("zone_{z}") };
+        let _ = writeln!(text, "    allow {} -> {} on https", zone(a), zone(b));
+    }
+    if from != usize::MAX {
+        text.push_str("}\n");
+    }
+    text
+}
+
 fn zone_file(zone: usize, per_zone: usize) -> String {
     let mut text = format!(
         "//! Zone {zone} of the synthetic estate.\nuse std.infra\nuse components.*\n\nzone zone_{zone} \"Zone {zone}\" {{\n    trust {}\n    cidr 10.{zone}.0.0/16\n",
@@ -128,7 +213,13 @@ impl Lcg {
     }
 }
 
-fn flows(size: Size, services: &[(usize, usize)]) -> Vec<(String, String)> {
+/// The flow files, and the pairs of different zones their hops connect (zone 1 is the DMZ),
+/// sorted.
+/// Files as (relative path, text).
+type Files = Vec<(String, String)>;
+
+fn flows(size: Size, zones: usize, services: &[(usize, usize)]) -> (Files, Vec<(usize, usize)>) {
+    let mut pairs = std::collections::BTreeSet::new();
     let name = |&(zone, i): &(usize, usize)| format!("svc_{zone}_{i}");
     let mut lines: Vec<String> = Vec::with_capacity(size.flows);
     // What every service needs: its database, a caller, and its cluster's own traffic.
@@ -136,11 +227,13 @@ fn flows(size: Size, services: &[(usize, usize)]) -> Vec<(String, String)> {
         lines.push(format!("flow {}.db -> db_{}.tds \"database of {}\"", name(service), service.0, name(service)));
         let caller = &services[(k + 1) % services.len()];
         lines.push(format!("flow {}.call -> {}.api \"call {k}\"", name(caller), name(service)));
+        pairs.insert((caller.0, service.0));
         if service.1 % 50 == 7 {
             lines.push(format!("flow {0}.mesh -> {0}.mesh \"cluster of {0}\"", name(service)));
         }
     }
     lines.push(format!("flow clients.https -> {}.api via edge_proxy \"public entry\"", name(&services[0])));
+    pairs.insert((1, services[0].0));
     // The rest: calls between random services, some from the internet through the proxy.
     let mut rng = Lcg(0x5eed);
     let mut n = 0;
@@ -149,18 +242,21 @@ fn flows(size: Size, services: &[(usize, usize)]) -> Vec<(String, String)> {
         let to = &services[rng.below(services.len())];
         if n % 97 == 0 {
             lines.push(format!("flow clients.https -> {}.api via edge_proxy \"public route {n}\"", name(to)));
+            pairs.insert((1, to.0));
         } else if from != to {
             lines.push(format!("flow {}.call -> {}.api \"route {n}\"", name(from), name(to)));
+            pairs.insert((from.0, to.0));
         }
         n += 1;
     }
     let files = size.files.max(1);
     let chunk = lines.len().div_ceil(files);
-    let header: String =
-        (2..SERVICE_ZONES + 2).map(|z| format!("use zone_{z}.*\n")).collect::<String>() + "use edge.*\n\n";
-    lines
+    let header = uses(zones) + "\n";
+    let files = lines
         .chunks(chunk.max(1))
         .enumerate()
         .map(|(i, chunk)| (format!("flows/flows_{i:03}.ptl"), format!("{header}{}\n", chunk.join("\n"))))
-        .collect()
+        .collect();
+    pairs.retain(|(a, b)| a != b);
+    (files, pairs.into_iter().collect())
 }

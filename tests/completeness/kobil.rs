@@ -1,8 +1,8 @@
 //! KOBIL mIDentity, "Network Architecture": the routes, the endpoints, the inbound ports
 //! (public, private, local), the outbound ports, and the SSMS ports to block from outside.
 
-use portolan::check::policy_violation::{Decision, decide};
 use portolan::facts::{file_usage, spec_policy, user_files};
+use portolan::policy::{HopEnds, decide, policy_index};
 use portolan::resolve::node_info;
 use portolan::resolved::{Endpoint, Hop};
 
@@ -180,7 +180,7 @@ fn kobil_mid_policy_is_the_ssms_table() {
                 encrypted: true,
             };
             let zones = (node_info(&db, from).zone, node_info(&db, ssms).zone);
-            let allowed = matches!(decide(policy, &hop, zones.0, zones.1), Decision::Allowed(_));
+            let allowed = decide(policy, policy_index(&db), &hop, HopEnds::of(&hop, zones.0, zones.1)).allowed();
             println!("{port:<6} {description:<44} {side:<8} {}", if allowed { "allow" } else { "block" });
             assert_eq!(allowed, expected, "{side} access to SSMS {transport:?}/{port} ({description})");
         }

@@ -7,6 +7,7 @@ mod explain;
 mod fmt;
 mod load;
 mod lsp;
+mod query;
 mod write;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the language server (LSP over stdin and stdout), for editors.
     Lsp(lsp::LspArgs),
+    /// Ask what connects two places (nodes, zones, addresses, `any`) and which rule decides each hop.
+    Query(query::QueryArgs),
 }
 
 /// How diagnostics are printed.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Query(args) => query::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -72,6 +72,7 @@ codes! {
     InvalidLocalFlow = "P208", "invalid-local-flow", Error, "a `local` flow or `local` output that is not on one host";
     PolicyViolation = "P301", "policy-violation", Error, "a flow the zone policy denies";
     CleartextAcrossTrust = "P302", "cleartext-across-trust", Error, "a cleartext protocol crossing into or out of an untrusted zone";
+    UnusedRule = "P303", "unused-rule", Warning, "an `allow` rule that matches no hop of the spec";
     InvalidPort = "P401", "invalid-port", Error, "a port outside 1..65535";
     InvalidRange = "P402", "invalid-range", Error, "a port range that is empty or reversed";
     InvalidAddress = "P403", "invalid-address", Error, "an address or network that is not valid";

@@ -5,7 +5,9 @@
 use crate::check;
 use crate::db::{Db, Origin, SourceFile};
 use crate::diagnostic::Diagnostic;
-use crate::facts::{file_hops, file_usage, spec_policy, user_files};
+use rustc_hash::FxHashSet;
+
+use crate::facts::{file_hops, file_usage, spec_policy, spec_usage, user_files};
 use crate::items::{Item, file_items, parse_file};
 use crate::scope::{module_locals, module_scope};
 
@@ -15,28 +17,69 @@ pub fn item_diagnostics<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic
     check::item_checks(db, item)
 }
 
-/// The policy and encryption diagnostics of one file's flows.
+/// What the policy checks find in one file's flows: the policy and encryption diagnostics, and
+/// which rules match some hop of the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FilePolicy {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Indices into `SpecPolicy::rules` of the rules that match at least one hop, sorted.
+    pub used: Vec<u32>,
+    /// True when a flow of the file has no hops (an end did not resolve): what it would match
+    /// is unknown.
+    pub incomplete: bool,
+}
+
+/// The policy and encryption diagnostics of one file's flows, and the rules its hops use: one
+/// pass over the index per hop decides it and finds every rule it matches.
 ///
 /// These checks read the spec-wide policy, which depends on every file, so salsa verifies a
 /// query that reads it again after every edit anywhere. Checking a file's hops in one query that
 /// reads them from one per-file query (`file_hops`) keeps that to two verifications per file
 /// instead of several per flow.
 #[salsa::tracked(returns(ref))]
-pub fn file_policy_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    let policy = spec_policy(db);
-    let mut out = Vec::new();
+pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
+    let (policy, index) = (spec_policy(db), crate::policy::policy_index(db));
+    let mut out = FilePolicy::default();
+    let mut used = FxHashSet::default();
+    let mut matched = Vec::new();
     for facts in file_hops(db, file) {
-        out.extend(check::policy_violation::check_hop(db, policy, facts));
-        out.extend(check::cleartext::check_hop(db, policy, facts));
+        let ends = crate::policy::HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
+        let decision = crate::policy::decide_matching(policy, index, &facts.hop, ends, &mut matched);
+        out.diagnostics.extend(check::policy_violation::check_hop(db, policy, facts, decision));
+        out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
+        used.extend(matched.iter().copied());
     }
+    out.incomplete = file_usage(db, file).unresolved_flows;
+    out.used = used.into_iter().collect();
+    out.used.sort_unstable();
     out
 }
 
-/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults.
+/// The rules of the spec's policy that match at least one hop; `None` when that cannot be known
+/// (a flow or a node did not resolve).
+#[salsa::tracked(returns(ref))]
+pub fn used_rules(db: &dyn Db) -> Option<FxHashSet<u32>> {
+    if spec_usage(db).incomplete {
+        return None;
+    }
+    let mut used = FxHashSet::default();
+    for &file in user_files(db) {
+        let part = file_policy(db, file);
+        if part.incomplete {
+            return None;
+        }
+        used.extend(part.used.iter().copied());
+    }
+    Some(used)
+}
+
+/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults, allow
+/// rules no hop uses.
 #[salsa::tracked(returns(ref))]
 pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     let mut out = check::import_cycle::cycles(db);
     out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
+    out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
     out
 }
 
@@ -52,7 +95,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     for &item in file_items(db, file) {
         out.extend(item_diagnostics(db, item).iter().cloned());
     }
-    out.extend(file_policy_diagnostics(db, file).iter().cloned());
+    out.extend(file_policy(db, file).diagnostics.iter().cloned());
     out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
     let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
     out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));

@@ -25,6 +25,9 @@ pub struct FileUsage<'db> {
     pub flows: Vec<Item<'db>>,
     /// True when a node or zone of the file has a syntax error: what it uses is unknown.
     pub incomplete: bool,
+    /// True when a flow of the file has no hops (a syntax error, or an end that did not
+    /// resolve): which policy rules it would use is unknown.
+    pub unresolved_flows: bool,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -44,6 +47,7 @@ pub fn file_usage(db: &dyn Db, file: SourceFile) -> FileUsage<'_> {
                     continue;
                 }
                 let info = flow_info(db, item);
+                usage.unresolved_flows |= !info.local && info.hops.is_empty();
                 if info.hops.is_empty() {
                     usage.served.extend(info.from);
                     usage.reached.extend(info.to);

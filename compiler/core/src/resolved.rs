@@ -225,6 +225,9 @@ pub struct RuleInfo<'db> {
     pub services: Vec<ServiceMatch<'db>>,
     pub label: Option<String>,
     pub span: Span,
+    /// The rule as outputs cite it: its span without the label (doc comment lines are dropped
+    /// when it is cited).
+    pub text_span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]

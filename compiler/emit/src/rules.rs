@@ -78,7 +78,8 @@ impl Rule<'_> {
         }
     }
 
-    /// A sentence saying which flow and hop this is and where its addresses come from.
+    /// A sentence saying which flow and hop this is, where its addresses come from, and which
+    /// policy rule (or default) allows it.
     pub fn describe(&self, direction: Direction) -> String {
         let hop = self.hop;
         let hops = self.route.hops.len();
@@ -104,7 +105,11 @@ impl Rule<'_> {
                 format!("any address: `{}` is in the untrusted zone `{zone}`, which states no CIDR", self.peer.name)
             }
         };
-        format!("{which}{kind}: {} -> {}, {} on {ports}; {side} {addresses}", hop.from, hop.to, hop.protocol_title)
+        let decision = hop.decision.as_ref().map_or(String::new(), |d| format!("; {}", d.describe()));
+        format!(
+            "{which}{kind}: {} -> {}, {} on {ports}; {side} {addresses}{decision}",
+            hop.from, hop.to, hop.protocol_title
+        )
     }
 }
 

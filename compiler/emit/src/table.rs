@@ -348,6 +348,19 @@ fn push_rows(
     }
 }
 
+/// What the policy decided for each hop of a route, and by which rule.
+fn policy(model: &Model, route: &Route) -> String {
+    let hops: Vec<&Flow> = route.hops.iter().filter_map(|&i| model.flows.get(i)).collect();
+    let decided: Vec<String> = hops
+        .iter()
+        .filter_map(|hop| {
+            let decision = hop.decision.as_ref()?.describe();
+            Some(if hops.len() > 1 { format!("hop {}: {decision}", hop.hop) } else { decision })
+        })
+        .collect();
+    if decided.is_empty() { "local: no policy applies".into() } else { decided.join("; ") }
+}
+
 /// The routes table: numbered by the spec's `route N` where it gives numbers, with the ports of
 /// each hop.
 fn routes(model: &Model) -> Block {
@@ -357,7 +370,7 @@ fn routes(model: &Model) -> Block {
         routes.sort_by_key(|r| (r.declared_number.is_none(), r.declared_number));
     }
     let rows = routes.into_iter().map(|r| route_row(model, r, numbered)).collect();
-    Block::Table(Table::new(&["No.", "Route", "From → To", "Protocol", "Ports"], rows))
+    Block::Table(Table::new(&["No.", "Route", "From → To", "Protocol", "Ports", "Policy"], rows))
 }
 
 fn route_row(model: &Model, route: &Route, numbered: bool) -> Vec<String> {
@@ -384,5 +397,6 @@ fn route_row(model: &Model, route: &Route, numbered: bool) -> Vec<String> {
         text,
         protocol,
         ports.join(" → "),
+        policy(model, route),
     ]
 }

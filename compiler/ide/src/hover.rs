@@ -7,8 +7,11 @@ use super::defs::Definition;
 use super::index::{Ref, ref_at};
 use portolan::db::{Db, SourceFile};
 use portolan::eval::eval_ports;
-use portolan::items::{Item, ItemKind, parse_file};
-use portolan::resolve::{ParamEnv, component_info, node_info, protocol_info, zone_info};
+use portolan::facts::spec_policy;
+use portolan::items::{Item, ItemKind, file_items, parse_file};
+use portolan::policy::cite::Citer;
+use portolan::policy::{HopEnds, decide, policy_index};
+use portolan::resolve::{ParamEnv, component_info, flow_info, node_info, protocol_info, zone_info};
 use portolan::resolved::NodePort;
 use portolan::scope::declared_kind;
 use portolan_model::ports::{PortSet, Transport};
@@ -20,9 +23,10 @@ pub struct Hover {
     pub markdown: String,
 }
 
-/// The hover for the name at `offset`, if there is one.
+/// The hover for the name at `offset`, if there is one; elsewhere in a flow (its keyword, arrow
+/// or label), the flow's hops and what the policy decided for each.
 pub fn hover(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Hover> {
-    let target = ref_at(db, file, offset)?;
+    let Some(target) = ref_at(db, file, offset) else { return flow_hover(db, file, offset) };
     let markdown = match &target.def {
         Definition::Item(item) => item_hover(db, *item)?,
         Definition::Module(module) => module_hover(db, *module),
@@ -30,6 +34,43 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Hover> {
         Definition::Param { .. } => param_hover(db, &target)?,
     };
     Some(Hover { span: target.span, markdown })
+}
+
+/// The flow written around `offset`: each hop, and the rule or default that decides it.
+fn flow_hover(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Hover> {
+    let (item, decl, span) = file_items(db, file).iter().find_map(|&item| {
+        let decl = item.flow_decl(db)?;
+        let span = item.at(db, decl.span).absolute(db).span;
+        (span.start <= offset && offset < span.end).then_some((item, decl, span))
+    })?;
+    let info = flow_info(db, item);
+    let mut text = format!("**flow** `{} -> {}`", decl.from.text(), decl.to.text());
+    if let Some(label) = &info.label {
+        text.push_str(&format!(" — {label}"));
+    }
+    if info.local {
+        text.push_str(
+            "
+
+`local`: two roles on one host; no policy applies.",
+        );
+        return Some(Hover { span, markdown: text });
+    }
+    let (policy, index) = (spec_policy(db), policy_index(db));
+    let mut citer = Citer::default();
+    for (n, hop) in info.hops.iter().enumerate() {
+        let ends = HopEnds::of(hop, node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
+        let decision = citer.state(db, policy, decide(policy, index, hop, ends));
+        text.push_str(&format!(
+            "\n- hop {}: `{}` → `{}` on {}: {}",
+            n + 1,
+            hop.from.node.name(db),
+            hop.to.node.name(db),
+            hop.ports.describe(),
+            decision.describe()
+        ));
+    }
+    Some(Hover { span, markdown: with_docs(text, &info.docs) })
 }
 
 fn with_docs(mut text: String, docs: &str) -> String {

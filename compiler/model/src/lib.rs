@@ -1,5 +1,5 @@
 //! The checked model as plain data: what `portolan build` writes as `model.json` (format
-//! `portolan-model`, version 1, documented in `spec/model.md`) and what every emitter reads.
+//! `portolan-model`, version 2, documented in `spec/model.md`) and what every emitter reads.
 //!
 //! This crate depends on no other crate of the compiler: the core's export builds a [`Model`]
 //! from the database, and the emitters, which depend on this crate alone, never see more.
@@ -21,7 +21,7 @@ pub use crate::trust::Trust;
 /// The value of the model's `format` field.
 pub const FORMAT: &str = "portolan-model";
 /// The version of the model's shape; it changes when a field changes meaning or disappears.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Model {
@@ -201,6 +201,61 @@ pub struct Flow {
     /// Which hop of the route, from 1.
     pub hop: usize,
     pub kind: HopKind,
+    /// What the policy decided for this hop and what decided it; `null` for a `local` flow,
+    /// which no policy covers.
+    pub decision: Option<Decision>,
+}
+
+/// The policy's decision on one hop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub action: Verdict,
+    pub by: DecidedBy,
+    /// The rule that decided, as written (one line, without its doc comment or label); for
+    /// `by: default`, the `default` statement; `null` when no policy decides.
+    pub rule: Option<String>,
+    /// The rule's label.
+    pub label: Option<String>,
+    /// Where that rule or default is written: the file's path in the spec and the line, from 1.
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+impl Decision {
+    /// "allowed by `allow dmz -> datacenter on tcp/8443`, site.ptl:52", "allowed: no rule
+    /// matches and the spec states no default".
+    pub fn describe(&self) -> String {
+        let verb = match self.action {
+            Verdict::Allow => "allowed",
+            Verdict::Deny => "denied",
+        };
+        let place = match (&self.file, self.line) {
+            (Some(file), Some(line)) => format!(", {file}:{line}"),
+            _ => String::new(),
+        };
+        match (&self.by, &self.rule) {
+            (DecidedBy::Rule, Some(rule)) => format!("{verb} by `{rule}`{place}"),
+            (DecidedBy::Default, Some(rule)) => format!("{verb} by the default `{rule}`{place}: no rule matches"),
+            _ => format!("{verb}: no rule matches and the spec states no default"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Allow,
+    Deny,
+}
+
+/// What decided a hop: a rule, the `default`, or nothing (no rule matches and no `default` is
+/// stated: allowed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecidedBy {
+    Rule,
+    Default,
+    NoPolicy,
 }
 
 impl Flow {

@@ -6,12 +6,12 @@
 //! `allow cleartext` rule matches is accepted on purpose.
 
 use super::edit;
-use super::policy_violation::cleartext_accepted;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::facts::SpecPolicy;
 use crate::items::Item;
+use crate::policy::{HopEnds, PolicyIndex, cleartext_accepted};
 use crate::resolved::{HopFacts, Trust};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
@@ -26,7 +26,12 @@ fn encrypted_counterpart(name: &str) -> Option<&'static str> {
 }
 
 /// The diagnostic for one hop that carries cleartext where it must not, if it does.
-pub fn check_hop<'db>(db: &'db dyn Db, policy: &SpecPolicy<'db>, facts: &HopFacts<'db>) -> Option<Diagnostic> {
+pub fn check_hop<'db>(
+    db: &'db dyn Db,
+    policy: &SpecPolicy<'db>,
+    index: &PolicyIndex<'db>,
+    facts: &HopFacts<'db>,
+) -> Option<Diagnostic> {
     if facts.hop.encrypted || facts.from_zone.is_none() || facts.from_zone == facts.to_zone {
         return None;
     }
@@ -36,7 +41,8 @@ pub fn check_hop<'db>(db: &'db dyn Db, policy: &SpecPolicy<'db>, facts: &HopFact
     if least != Trust::Untrusted && requirement.is_none() {
         return None;
     }
-    if cleartext_accepted(policy, facts).is_some() {
+    let ends = HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
+    if cleartext_accepted(policy, index, &facts.hop, ends).is_some() {
         return None;
     }
     let protocol = facts.protocol_title.clone().unwrap_or_else(|| "traffic".into());

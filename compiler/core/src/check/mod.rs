@@ -37,6 +37,7 @@ pub mod unmatched_output;
 pub mod unresolved;
 pub mod unused_component;
 pub mod unused_param;
+pub mod unused_rule;
 pub mod unused_zone;
 pub mod wrong_kind;
 
@@ -76,7 +77,7 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
             out.extend(port_conflict::check(db, item));
         }
         // A flow's policy and encryption checks read the spec-wide policy; they run per file, in
-        // `collect::file_policy_diagnostics`.
+        // `collect::file_policy`.
         _ => {}
     }
     out

@@ -6,7 +6,8 @@ use portolan_syntax::ast::{Direction, PortKind as SyntaxKind, ReplicaCount};
 use rustc_hash::FxHashMap;
 
 use portolan_model::{
-    AddressOrigin, Component, End, Flow, HopKind, Model, Node, Port, PortKind, Replicas, Route, RuleAddresses, Zone,
+    AddressOrigin, Component, Decision, End, Flow, HopKind, Model, Node, Port, PortKind, Replicas, Route,
+    RuleAddresses, Zone,
 };
 
 use super::Export;
@@ -14,9 +15,12 @@ use crate::check;
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::eval::names_in_ports;
+use crate::facts::SpecPolicy;
 use crate::items::{Item, ItemKind, file_items};
+use crate::policy::cite::Citer;
+use crate::policy::{HopEnds, PolicyIndex, decide, policy_index};
 use crate::resolve::{component_info, flow_info, node_info, protocol_info, zone_info};
-use crate::resolved::{Endpoint, NodeInfo, NodePort, Trust};
+use crate::resolved::{Endpoint, Hop, NodeInfo, NodePort, Trust};
 
 /// The model of the user's spec. Call it on a spec that checks without errors: items that did
 /// not resolve are left out.
@@ -52,10 +56,27 @@ pub fn export(db: &dyn Db) -> Export {
         lookup: Default::default(),
     };
     let mut rule_problems = Vec::new();
+    let mut decisions =
+        Decisions { policy: crate::facts::spec_policy(db), index: policy_index(db), citer: Citer::default() };
     for item in of_kind(ItemKind::Flow) {
-        route(db, item, &names, &mut model, &mut rule_problems);
+        route(db, item, &names, &mut decisions, &mut model, &mut rule_problems);
     }
     Export { model, rule_problems }
+}
+
+/// What the policy decides for each hop, cited.
+struct Decisions<'a, 'db> {
+    policy: &'a SpecPolicy<'db>,
+    index: &'a PolicyIndex<'db>,
+    citer: Citer,
+}
+
+impl<'db> Decisions<'_, 'db> {
+    fn of(&mut self, db: &'db dyn Db, hop: &Hop<'db>) -> Decision {
+        let ends = HopEnds::of(hop, node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
+        let decision = decide(self.policy, self.index, hop, ends);
+        self.citer.state(db, self.policy, decision)
+    }
 }
 
 struct Names<'a, 'db> {
@@ -212,6 +233,7 @@ fn route<'db>(
     db: &'db dyn Db,
     item: Item<'db>,
     names: &Names<'_, 'db>,
+    decisions: &mut Decisions<'_, 'db>,
     model: &mut Model,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -250,6 +272,7 @@ fn route<'db>(
             route: number,
             hop: index + 1,
             kind,
+            decision: (kind != HopKind::Local).then(|| decisions.of(db, hop)),
         });
     }
     model.routes.push(Route {

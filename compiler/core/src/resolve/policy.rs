@@ -1,5 +1,6 @@
 //! `policy` items: defaults, allow/deny rules and encryption requirements, names resolved.
 
+use portolan_syntax::Span;
 use portolan_syntax::ast::{self, PolicyStmt, RuleScope, Service};
 
 use super::resolve_to;
@@ -53,6 +54,7 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                     services,
                     label: rule.label.as_ref().map(|l| l.value.clone()),
                     span: rule.span,
+                    text_span: Span::new(rule.span.start, rule.label.as_ref().map_or(rule.span.end, |l| l.span.start)),
                 });
             }
             PolicyStmt::RequireEncrypted { level, label, span, .. } => match Trust::parse(&level.name) {

@@ -1,0 +1,134 @@
+//! The policy's rules by what they can match: by the zone or node (or `any`) each side names,
+//! then by protocol. A hop looks up the few buckets its ends and protocol select, so deciding it
+//! costs the rules written for those zones, nodes and protocol, whatever the policy's size.
+
+use rustc_hash::FxHashMap;
+
+use super::HopEnds;
+use crate::db::Db;
+use crate::facts::spec_policy;
+use crate::items::Item;
+use crate::resolved::{RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
+
+/// One side of a rule: `any`, or a zone or node it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+enum Side<'db> {
+    Any,
+    Named(Item<'db>),
+}
+
+/// Rules (indices into `SpecPolicy::rules`) whose scope selects one pair of sides: those that
+/// name only protocols, by protocol; the others (ports, or no `on`) in `other`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+struct Bucket<'db> {
+    by_protocol: FxHashMap<Item<'db>, Vec<u32>>,
+    other: Vec<u32>,
+}
+
+impl<'db> Bucket<'db> {
+    fn add(&mut self, index: u32, rule: &RuleInfo<'db>) {
+        let protocols: Option<Vec<Item<'db>>> = rule
+            .services
+            .iter()
+            .map(|s| match s {
+                ServiceMatch::Protocol(p) => Some(*p),
+                ServiceMatch::Ports(_) => None,
+            })
+            .collect();
+        match protocols {
+            Some(protocols) if !protocols.is_empty() => {
+                for protocol in protocols {
+                    let rules = self.by_protocol.entry(protocol).or_default();
+                    // `on https, https` names one protocol.
+                    if rules.last() != Some(&index) {
+                        rules.push(index);
+                    }
+                }
+            }
+            _ => self.other.push(index),
+        }
+    }
+
+    fn visit(&self, protocol: Option<Item<'db>>, visit: &mut impl FnMut(u32)) {
+        if let Some(rules) = protocol.and_then(|p| self.by_protocol.get(&p)) {
+            rules.iter().copied().for_each(&mut *visit);
+        }
+        self.other.iter().copied().for_each(visit);
+    }
+}
+
+/// Every valid rule of the spec's policy, in buckets by the sides its scope names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct PolicyIndex<'db> {
+    between: FxHashMap<(Side<'db>, Side<'db>), Bucket<'db>>,
+    within: FxHashMap<Side<'db>, Bucket<'db>>,
+}
+
+fn sides<'db>(selector: &Selector<'db>) -> Vec<Side<'db>> {
+    if selector.any { vec![Side::Any] } else { selector.targets.iter().map(|&t| Side::Named(t)).collect() }
+}
+
+impl<'db> PolicyIndex<'db> {
+    pub fn new(rules: &[RuleInfo<'db>]) -> PolicyIndex<'db> {
+        let mut index = PolicyIndex::default();
+        for (i, rule) in rules.iter().enumerate() {
+            // A rule with a name that did not resolve matches nothing.
+            let Ok(i) = u32::try_from(i) else { break };
+            if !rule.valid {
+                continue;
+            }
+            match &rule.scope {
+                RuleScopeInfo::Between { from, to } => {
+                    let to = sides(to);
+                    for f in sides(from) {
+                        for &t in &to {
+                            index.between.entry((f, t)).or_default().add(i, rule);
+                        }
+                    }
+                }
+                RuleScopeInfo::Within(zones) => {
+                    for side in sides(zones) {
+                        index.within.entry(side).or_default().add(i, rule);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Calls `visit` with every rule that may match a hop between these ends with this
+    /// protocol (some more than once); the caller tests each.
+    pub fn candidates(&self, protocol: Option<Item<'db>>, ends: HopEnds<'db>, mut visit: impl FnMut(u32)) {
+        let named = |zone: Option<Item<'db>>, node: Item<'db>| {
+            [Some(Side::Any), zone.map(Side::Named), Some(Side::Named(node))]
+        };
+        let to = named(ends.to_zone, ends.to_node);
+        for f in named(ends.from_zone, ends.from_node).into_iter().flatten() {
+            for &t in to.iter().flatten() {
+                if let Some(bucket) = self.between.get(&(f, t)) {
+                    bucket.visit(protocol, &mut visit);
+                }
+            }
+        }
+        if let Some(zone) = ends.from_zone
+            && ends.from_zone == ends.to_zone
+        {
+            for side in [Side::Any, Side::Named(zone)] {
+                if let Some(bucket) = self.within.get(&side) {
+                    bucket.visit(protocol, &mut visit);
+                }
+            }
+        }
+    }
+
+    /// How many buckets the index holds (for tests of its shape).
+    pub fn buckets(&self) -> usize {
+        self.between.len() + self.within.len()
+    }
+}
+
+/// The index of the spec's policy: rebuilt when a rule changes, at a cost linear in the rules.
+#[salsa::tracked(returns(ref))]
+pub fn policy_index(db: &dyn Db) -> PolicyIndex<'_> {
+    PolicyIndex::new(&spec_policy(db).rules)
+}
