@@ -73,12 +73,13 @@ pub fn used_rules(db: &dyn Db) -> Option<FxHashSet<u32>> {
     Some(used)
 }
 
-/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults, allow
-/// rules no hop uses.
+/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults, route
+/// numbers given twice, allow rules no hop uses.
 #[salsa::tracked(returns(ref))]
 pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     let mut out = check::import_cycle::cycles(db);
     out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
+    out.extend(check::duplicate::route_numbers(db));
     out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
     out
 }

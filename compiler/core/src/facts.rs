@@ -3,6 +3,7 @@
 //! is built per file and then merged, so that an edit recomputes one file's part and the merge
 //! runs only when that part changed. Below `check/`, above resolution.
 
+use portolan_syntax::Span;
 use portolan_syntax::ast::Action;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -222,4 +223,29 @@ pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
         }
     }
     out
+}
+
+/// The route numbers the flows of one file give (`route N`), each with the flow and the span of
+/// `route N` in it, in source order. Kept per file so that the spec-wide check of repeated
+/// numbers re-runs only when some file's numbers change.
+#[salsa::tracked(returns(ref))]
+pub fn file_routes(db: &dyn Db, file: SourceFile) -> Vec<RouteNumberAt<'_>> {
+    let mut out = Vec::new();
+    for &item in file_items(db, file) {
+        let Some(decl) = item.flow_decl(db) else { continue };
+        if let Some(route) = &decl.route
+            && let Some(number) = route.number
+        {
+            out.push(RouteNumberAt { number, flow: item, span: route.span });
+        }
+    }
+    out
+}
+
+/// A flow's `route N`: the number, the flow, and the span of `route N` in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct RouteNumberAt<'db> {
+    pub number: u64,
+    pub flow: Item<'db>,
+    pub span: Span,
 }

@@ -6,7 +6,7 @@ use portolan_syntax::ast::{Ident, NodeDecl};
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
-use crate::facts::SpecPolicy;
+use crate::facts::{RouteNumberAt, SpecPolicy, file_routes, user_files};
 use crate::items::Item;
 use crate::resolve::Part;
 use crate::scope::declared_kind;
@@ -72,4 +72,35 @@ pub fn policy_defaults(db: &dyn Db, policy: &SpecPolicy<'_>) -> Vec<Diagnostic> 
                 .fix("remove this `default`", vec![super::edit::remove(db, again.policy, again.span)])
         })
         .collect()
+}
+
+/// A route number (`route N`) that two flows give: the routes table is numbered by them, so a
+/// repeated number makes two rows that a reader cannot tell apart.
+pub fn route_numbers(db: &dyn Db) -> Vec<Diagnostic> {
+    let files = user_files(db);
+    let routes: Vec<_> = files.iter().flat_map(|&file| file_routes(db, file).iter()).collect();
+    let Some(highest) = routes.iter().map(|r| r.number).max() else { return Vec::new() };
+    let mut first: std::collections::HashMap<u64, (Item<'_>, Span)> = std::collections::HashMap::new();
+    let mut next_free = highest;
+    let mut out = Vec::new();
+    for &&RouteNumberAt { number, flow, span } in &routes {
+        let Some(&(earlier, earlier_span)) = first.get(&number) else {
+            first.insert(number, (flow, span));
+            continue;
+        };
+        next_free = next_free.saturating_add(1);
+        out.push(
+            Diagnostic::new(Code::DuplicateDefinition, format!("route {number} is given to two flows"))
+                .primary(flow.at(db, span), format!("`route {number}` again"))
+                .secondary(earlier.at(db, earlier_span), "first given here")
+                .help(format!(
+                    "the routes table is numbered by `route N`, one row per number; give this flow its own number (`route {next_free}` is free)"
+                ))
+                .fix(
+                    format!("number this flow `route {next_free}`"),
+                    vec![super::edit::replace(db, flow, span, format!("route {next_free}"))],
+                ),
+        );
+    }
+    out
 }
