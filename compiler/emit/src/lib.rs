@@ -12,6 +12,7 @@ mod layout;
 mod markdown;
 mod mermaid;
 mod nftables;
+mod probes;
 mod rules;
 mod svg;
 mod table;
@@ -60,6 +61,7 @@ pub enum Target {
     Dot,
     Mermaid,
     Svg,
+    Probes,
 }
 
 impl Target {
@@ -73,6 +75,7 @@ impl Target {
         Target::Dot,
         Target::Mermaid,
         Target::Svg,
+        Target::Probes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,6 +89,7 @@ impl Target {
             Target::Dot => "dot",
             Target::Mermaid => "mermaid",
             Target::Svg => "svg",
+            Target::Probes => "probes",
         }
     }
 
@@ -93,9 +97,9 @@ impl Target {
         Target::ALL.iter().copied().find(|t| t.name() == text.trim())
     }
 
-    /// Firewall rules: every hop must name addresses (P603).
+    /// Firewall rules, and the probes of what they mean: every hop must name addresses (P603).
     pub fn writes_rules(self) -> bool {
-        matches!(self, Target::Nftables | Target::Iptables | Target::Aerleon)
+        matches!(self, Target::Nftables | Target::Iptables | Target::Aerleon | Target::Probes)
     }
 }
 
@@ -119,7 +123,13 @@ pub fn emit_named(model: &Model, target: Target, name: Option<&str>) -> Result<V
         Target::Dot => vec![Output::new("diagram.dot", dot::emit(model))],
         Target::Mermaid => vec![Output::new("diagram.mmd", mermaid::emit(model))],
         Target::Svg => vec![Output::new("diagram.svg", svg::emit(model))],
+        Target::Probes => probes::emit(model)?,
     })
+}
+
+/// A string as one POSIX shell word, as the probe scripts quote every spec string.
+pub fn shell_quote(text: &str) -> String {
+    probes::quote(text)
 }
 
 /// How wide the SVG diagram takes a line of text to be, in pixels, at `size` pixels per em:
