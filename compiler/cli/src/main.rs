@@ -5,6 +5,7 @@ mod check;
 mod error;
 mod explain;
 mod fmt;
+mod lab;
 mod load;
 mod lsp;
 mod write;
@@ -33,6 +34,9 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the language server (LSP over stdin and stdout), for editors.
     Lsp(lsp::LspArgs),
+    /// Prove a spec's rules on a real kernel: network namespaces, the rules loaded, every hop
+    /// probed (Linux, root).
+    Lab(lab::LabArgs),
 }
 
 /// How diagnostics are printed.
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Lab(args) => lab::run(&args),
     };
     match result {
         Ok(code) => code,

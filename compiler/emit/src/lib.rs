@@ -132,6 +132,24 @@ pub fn shell_quote(text: &str) -> String {
     probes::quote(text)
 }
 
+/// Each host's name (every node but those on the internet, which get no rules) and the stem of
+/// its files in every rule target, in model order.
+pub fn host_file_stems(model: &Model) -> Vec<(String, String)> {
+    let hosts: Vec<&str> = model
+        .nodes
+        .iter()
+        .filter(|n| n.rule_addresses.origin != portolan_model::AddressOrigin::Any)
+        .map(|n| n.name.as_str())
+        .collect();
+    hosts.iter().map(|h| h.to_string()).zip(file_name::stems(&hosts)).collect()
+}
+
+/// Each node's name and the `NAME` of the `PORTOLAN_ADDRESS_NAME` variable through which a
+/// probe script takes that node's addresses.
+pub fn probe_address_variables(model: &Model) -> std::collections::BTreeMap<String, String> {
+    probes::address_variables(model)
+}
+
 /// How wide the SVG diagram takes a line of text to be, in pixels, at `size` pixels per em:
 /// the estimate its text boxes are made from (see `spec/build.md`).
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {

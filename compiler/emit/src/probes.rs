@@ -4,7 +4,7 @@
 //! how. `portolan lab` runs the same scripts inside its namespaces. Every spec string reaches a
 //! script through [`quote`] (or a comment line), never unquoted.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use portolan_model::ports::{PortRange, Transport};
@@ -19,11 +19,19 @@ const REFUSED_PER_DESTINATION: usize = 4;
 
 pub fn emit(model: &Model) -> Result<Vec<Output>, EmitError> {
     let hosts = rules::plan(model)?;
+    let vars = address_variables(model);
     let mut out = vec![Output::new("probes/README.md", readme(model, &hosts))];
     out.extend(rules::per_host(&hosts, |host| {
-        vec![Output::new(format!("probes/{}.sh", host.file), script(model, host))]
+        vec![Output::new(format!("probes/{}.sh", host.file), script(model, host, &vars))]
     }));
     Ok(out)
+}
+
+/// Each node's name and the suffix of its `PORTOLAN_ADDRESS_` variable, in model order: the
+/// same in every script of a spec.
+pub fn address_variables(model: &Model) -> BTreeMap<String, String> {
+    let mut idents = Idents::new(Alphabet::Word, 64);
+    model.nodes.iter().map(|n| (n.name.clone(), idents.get(&n.name))).collect()
 }
 
 /// A string as one shell word: single-quoted, each `'` written `'\''`, control characters
@@ -44,9 +52,9 @@ struct Probe {
     label: String,
 }
 
-fn script(model: &Model, host: &Host<'_>) -> String {
+fn script(model: &Model, host: &Host<'_>, vars: &BTreeMap<String, String>) -> String {
     let node = host.node;
-    let mut vars = Idents::new(Alphabet::Word, 64);
+    let var = |name: &str| vars.get(name).cloned().unwrap_or_default();
     let mut destinations: Vec<&Node> = Vec::new();
     let mut probes: Vec<Probe> = Vec::new();
     // Every (transport, port) an outgoing hop of this host uses: never sampled as refused.
@@ -71,7 +79,7 @@ fn script(model: &Model, host: &Host<'_>) -> String {
             if !destinations.iter().any(|d| d.name == to.name) {
                 destinations.push(to);
             }
-            Some(vars.get(&to.name))
+            Some(var(&to.name))
         };
         let mut hop_line = Some(format!(
             "flow {} hop {}: {} -> {}, {} on {}",
@@ -89,8 +97,10 @@ fn script(model: &Model, host: &Host<'_>) -> String {
             }
         }
     }
-    for to in &destinations {
-        let variable = vars.get(&to.name);
+    // A cluster's members reach each other's addresses and their own (on loopback): what
+    // must be refused is sampled towards other nodes only.
+    for to in destinations.iter().filter(|d| d.name != node.name) {
+        let variable = var(&to.name);
         for (transport, port, why) in refused(model, node, to, &used) {
             let label = format!("must be refused: {why}");
             probes.push(Probe { hop: None, open: false, transport, variable: Some(variable.clone()), port, label });
@@ -118,7 +128,7 @@ fn script(model: &Model, host: &Host<'_>) -> String {
     out.push_str(PRELUDE);
     out.push('\n');
     for to in &destinations {
-        let variable = vars.get(&to.name);
+        let variable = var(&to.name);
         let (spec, note) = match to.rule_addresses.origin {
             AddressOrigin::Node => (to.addresses.join(" "), format!("`{}` ({})", to.name, to.title)),
             _ => (
@@ -213,7 +223,8 @@ try_udp() {
     if [ "$tool" = nc ]; then
         answer=$(printf 'portolan-probe\n' | limit nc -u -w "$wait_s" "$1" "$2" 2>/dev/null)
     else
-        answer=$(limit bash -c 'exec 3<>"/dev/udp/$0/$1" && printf "portolan-probe\n" >&3 && IFS= read -r line <&3 && printf "%s" "$line"' "$1" "$2" 2>/dev/null)
+        # One byte is read: bash reads a socket byte by byte, and a datagram's first read takes it whole.
+        answer=$(limit bash -c 'exec 3<>"/dev/udp/$0/$1" && printf "portolan-probe\n" >&3 && read -r -n 1 c <&3 && printf "%s" "$c"' "$1" "$2" 2>/dev/null)
     fi
     [ -n "$answer" ]
 }
