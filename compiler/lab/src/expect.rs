@@ -163,8 +163,10 @@ pub fn probes(model: &Model, members: &[Member]) -> Vec<Probe> {
     };
     let mut out = Vec::new();
     let mut seen: BTreeSet<(usize, usize, IpAddr, Transport, u16)> = BTreeSet::new();
+    // A probe of what must get through is made for each hop, even when another hop makes the
+    // same one (each row of the matrix has its own); one of what must be refused, once.
     let mut push = |out: &mut Vec<Probe>, probe: Probe| {
-        if seen.insert((probe.from, probe.to, probe.addr, probe.transport, probe.port)) {
+        if seen.insert((probe.from, probe.to, probe.addr, probe.transport, probe.port)) || probe.hop.is_some() {
             out.push(probe);
         }
     };

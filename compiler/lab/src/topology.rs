@@ -61,7 +61,10 @@ pub fn members(model: &Model, stems: &[(String, String)]) -> Result<Vec<Member>,
             Some(Replicas::Count(n)) => usize::try_from(n).unwrap_or(MAX_REPLICAS).clamp(1, MAX_REPLICAS),
             Some(Replicas::Any(_)) => 2,
         };
-        let count = if node.rule_addresses.origin == AddressOrigin::Node && count > 1 {
+        // A cluster given fewer single addresses than replicas has as many members as it has
+        // addresses; a network among its addresses gives each replica one.
+        let single = |n: &Net| n.prefix == 32 || n.prefix == 128;
+        let count = if node.rule_addresses.origin == AddressOrigin::Node && count > 1 && own.iter().all(single) {
             let most = [false, true].map(|v6| own.iter().filter(|n| n.addr.is_ipv6() == v6).count());
             count.min(most[0].max(most[1]).max(1))
         } else {
@@ -74,14 +77,16 @@ pub fn members(model: &Model, stems: &[(String, String)]) -> Result<Vec<Member>,
                     let mut picked = Vec::new();
                     for v6 in [false, true] {
                         let family: Vec<&Net> = own.iter().filter(|n| n.addr.is_ipv6() == v6).collect();
-                        for (i, net) in family.iter().enumerate() {
-                            if i % count != replica {
-                                continue;
-                            }
-                            if net.prefix == 32 || net.prefix == 128 {
-                                picked.push(net.addr);
-                            } else if let Some(addr) = net.pick(1 + replica as u128, &mut taken, &[]) {
-                                picked.push(addr);
+                        if family.len() >= count {
+                            let mine: Vec<&Net> = family.iter().skip(replica).step_by(count).copied().collect();
+                            picked.extend(mine.iter().filter(|n| single(n)).map(|n| n.addr));
+                            let nets = mine.iter().filter(|n| !single(n));
+                            picked.extend(nets.filter_map(|n| n.pick(1, &mut taken, &[])));
+                        } else if let Some(net) = family.get(replica % family.len().max(1)) {
+                            if single(net) {
+                                picked.extend((replica < family.len()).then_some(net.addr));
+                            } else {
+                                picked.extend(net.pick(1, &mut taken, &[]));
                             }
                         }
                     }
