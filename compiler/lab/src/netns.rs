@@ -114,17 +114,9 @@ impl Namespaces {
         batch.push_str("link set eth0 up\nroute add 0.0.0.0/0 dev eth0\nroute add ::/0 dev eth0\n");
         run_input(Command::new("ip").args(["-n", name, "-batch", "-"]), &batch)?;
         run(Command::new("ip").args(["-n", &self.bridge, "link", "set", &peer, "master", "br0", "up"]))?;
-        run(Command::new("ip").args([
-            "netns",
-            "exec",
-            name,
-            "sysctl",
-            "-q",
-            "-w",
-            "net.ipv4.icmp_ratelimit=0",
-            "net.ipv6.icmp.ratelimit=0",
-        ]))
-        .map(drop)
+        // Through `sh` rather than `sysctl`, which a minimal system may lack.
+        let limits = "echo 0 > /proc/sys/net/ipv4/icmp_ratelimit && echo 0 > /proc/sys/net/ipv6/icmp/ratelimit";
+        run(Command::new("ip").args(["netns", "exec", name, "sh", "-c", limits])).map(drop)
     }
 
     pub fn bridge_up(&self) -> Result<(), String> {
