@@ -76,6 +76,7 @@ pub fn run(args: &LabArgs) -> Result<ExitCode> {
     });
     let mut options = Options::new(rules);
     options.deadline = std::time::Duration::from_secs(args.timeout);
+    options.progress = true;
     let report = portolan_lab::run(&export.model, &options)
         .map_err(|e| CliError::new(format!("the lab cannot run: {}", e.message)).tip(e.tip))?;
     match args.format {

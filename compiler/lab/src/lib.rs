@@ -61,6 +61,8 @@ pub struct Options {
     pub deadline: Duration,
     /// At most this many hosts run their probe script (spread over the spec).
     pub script_hosts: usize,
+    /// Say on stderr what the lab is doing, phase by phase, with the time taken.
+    pub progress: bool,
 }
 
 impl Options {
@@ -72,6 +74,7 @@ impl Options {
             parallel: 96,
             deadline: Duration::from_secs(600),
             script_hosts: 24,
+            progress: false,
         }
     }
 }
@@ -129,6 +132,11 @@ pub fn run_with_files(
     options: &Options,
 ) -> Result<Report, LabError> {
     let started = Instant::now();
+    let say = |what: &str| {
+        if options.progress {
+            eprintln!("lab: {what} ({:.1} s)", started.elapsed().as_secs_f64());
+        }
+    };
     setup::preflight(options.rules)?;
     let stems = portolan_emit::host_file_stems(model);
     let members = topology::members(model, &stems)?;
@@ -139,7 +147,9 @@ pub fn run_with_files(
             path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, &file.text));
         written.map_err(|e| LabError::new(format!("cannot write {}: {e}", path.display()), "check TMPDIR"))?;
     }
+    say(&format!("{} namespaces to build", members.len() + 1));
     let lab = setup::Lab::build(&members, dir.path(), options)?;
+    say("namespaces built, rules loaded, listeners up");
     let check_deadline = || {
         if started.elapsed() > options.deadline {
             Err(LabError::new(
@@ -155,9 +165,12 @@ pub fn run_with_files(
     let probes = expect::probes(model, &members);
     let mut runs = explain::Runs::default();
     let all: Vec<usize> = (0..probes.len()).collect();
+    say(&format!("{} probes planned", probes.len()));
     runs.pass(&lab, &oracle, &members, &probes, expect::Pass::AsWritten, &all, options)?;
+    say(&format!("probed the rules as written ({} mismatches)", runs.mismatches.len()));
     check_deadline()?;
     let scripts = lab.scripts(model, &members, probe_files, options)?;
+    say("probe scripts run");
     check_deadline()?;
     // Each side alone: what the rules as written blocked, and every mismatch.
     let again: Vec<usize> = all
@@ -174,11 +187,13 @@ pub fn run_with_files(
     lab.open(setup::Chain::Output, true)?;
     runs.pass(&lab, &oracle, &members, &probes, expect::Pass::InputsOnly, &inputs, options)?;
     lab.open(setup::Chain::Output, false)?;
+    say(&format!("probed the input chains alone ({} mismatches)", runs.mismatches.len()));
     check_deadline()?;
     let outputs: Vec<usize> = again.iter().copied().filter(|i| of_host(i, false)).collect();
     lab.open(setup::Chain::Input, true)?;
     runs.pass(&lab, &oracle, &members, &probes, expect::Pass::OutputsOnly, &outputs, options)?;
     lab.open(setup::Chain::Input, false)?;
+    say(&format!("probed the output chains alone ({} mismatches)", runs.mismatches.len()));
     let namespaces = members.len();
     runs.explain(&lab, model, &members, &probes);
     drop(lab);

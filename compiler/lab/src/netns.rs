@@ -104,7 +104,9 @@ impl Namespaces {
         let name = &self.members[index];
         self.add(name)?;
         let peer = format!("p{index}");
-        let mut batch = format!("link set lo up\nlink add eth0 type veth peer name {peer} netns {}\n", self.bridge);
+        let mac = mac(index);
+        let mut batch =
+            format!("link set lo up\nlink add eth0 address {mac} type veth peer name {peer} netns {}\n", self.bridge);
         for addr in addresses {
             match addr {
                 IpAddr::V4(a) => batch.push_str(&format!("address add {a}/32 dev eth0\n")),
@@ -119,6 +121,25 @@ impl Namespaces {
         run(Command::new("ip").args(["netns", "exec", name, "sh", "-c", limits])).map(drop)
     }
 
+    /// Gives member `index` a permanent neighbour entry for every other member's address. The
+    /// kernel's neighbour tables are shared by all namespaces and hold about a thousand learnt
+    /// entries (`gc_thresh3`): a lab of many members would overflow them (and drop packets)
+    /// if each learnt its neighbours by ARP and neighbour discovery; permanent entries do not
+    /// count, and the lab changes no setting of the system.
+    pub fn neighbours(&self, index: usize, all: &[Vec<IpAddr>]) -> Result<(), String> {
+        let mut batch = String::new();
+        for (other, addresses) in all.iter().enumerate().filter(|(o, _)| *o != index) {
+            let mac = mac(other);
+            for addr in addresses {
+                batch.push_str(&format!("neigh replace {addr} lladdr {mac} dev eth0 nud permanent\n"));
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        run_input(Command::new("ip").args(["-n", &self.members[index], "-batch", "-"]), &batch).map(drop)
+    }
+
     pub fn bridge_up(&self) -> Result<(), String> {
         run(Command::new("ip").args(["-n", &self.bridge, "link", "set", "br0", "up"])).map(drop)
     }
@@ -131,6 +152,12 @@ impl Namespaces {
     pub fn path(&self, index: usize) -> std::path::PathBuf {
         Path::new("/run/netns").join(&self.members[index])
     }
+}
+
+/// Member `index`'s MAC address: locally administered, unique in the lab.
+fn mac(index: usize) -> String {
+    let b = (index as u32).to_be_bytes();
+    format!("02:70:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3])
 }
 
 impl Drop for Namespaces {

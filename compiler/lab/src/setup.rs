@@ -111,6 +111,10 @@ impl Lab {
         let wire = |i: usize| lab.namespaces.member(i, &members[i].addresses);
         each(members.len(), 4, wire)
             .map_err(|e| LabError::new(format!("cannot build the lab's network: {e}"), "see the message of `ip`"))?;
+        let all: Vec<Vec<std::net::IpAddr>> = members.iter().map(|m| m.addresses.clone()).collect();
+        let neighbours = |i: usize| lab.namespaces.neighbours(i, &all);
+        each(members.len(), 4, neighbours)
+            .map_err(|e| LabError::new(format!("cannot build the lab's network: {e}"), "see the message of `ip`"))?;
         lab.namespaces
             .bridge_up()
             .map_err(|e| LabError::new(format!("cannot start the lab's bridge: {e}"), "see the message of `ip`"))?;
