@@ -21,6 +21,7 @@ fn target_of(output: &Output) -> &'static str {
     let path = output.path.to_string_lossy();
     match output.path.extension().and_then(|e| e.to_str()) {
         _ if path.starts_with("aerleon/") => "aerleon",
+        _ if path.starts_with("probes/") => "probes",
         Some("json") => "json",
         Some("nft") => "nftables",
         Some("iptables" | "ip6tables") => "iptables",
@@ -352,4 +353,89 @@ fn snapshots_of_the_rendered_policy() {
         let policy = markdown.text.split_once("\n## Policy\n").map(|(_, p)| p).expect("a policy section");
         settings.bind(|| insta::assert_snapshot!(format!("policy-{name}"), policy));
     }
+}
+
+/// Labels that would run a command if a probe script let the shell read them unquoted.
+const INJECTING: &[&str] = &[
+    "$(touch injected-dollar)",
+    "`touch injected-backtick`",
+    "it's '; touch injected-quote; '",
+    "\"; touch injected-double; \"",
+    "line\ntouch injected-newline\n",
+    "${HOME:+x}$((1+1)) \\ ; | & > injected-redirect",
+];
+
+/// Runs `sh` with `args` in `dir`; its status and standard output.
+fn sh(dir: &Path, args: &[&str], wrapper: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut command = match wrapper {
+        [program, rest @ ..] => {
+            let mut c = std::process::Command::new(program);
+            c.args(rest).arg("sh");
+            c
+        }
+        [] => std::process::Command::new("sh"),
+    };
+    let output = command.args(args).current_dir(dir).env("PORTOLAN_PROBE_TIMEOUT", "0.2").output().unwrap();
+    (output.status, String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn the_shell_quote_gives_back_the_text_as_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for text in INJECTING.iter().copied().chain([support::HOSTILE, "", "'", "''\\'"]) {
+        let script = format!("printf '%s' {}", portolan_emit::shell_quote(text));
+        let out = std::process::Command::new("sh").arg("-c").arg(&script).current_dir(dir.path()).output().unwrap();
+        assert!(out.status.success(), "{script}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), one_line(text), "{script}");
+    }
+    assert_eq!(walk(dir.path()).len(), 0, "a quoted text was executed");
+}
+
+#[test]
+fn probe_scripts_run_hostile_labels_and_titles_as_text() {
+    let mut spec = String::from(
+        "component S \"S $(touch injected-title) `x`\" { listen web: https }\ncomponent C { connect web: https }\n\
+         zone dc \"DC'; touch injected-zone; '\" { cidr 10.0.0.0/8\n\
+         node s \"S\\n$(touch injected-node)\": S { address 10.0.0.1 }\n",
+    );
+    for i in 0..INJECTING.len() {
+        spec.push_str(&format!("node c{i}: C {{ address 10.0.1.{} }}\n", i + 1));
+    }
+    spec.push_str("}\n");
+    for (i, label) in INJECTING.iter().enumerate() {
+        spec.push_str(&format!("flow c{i}.web -> s.web {}\n", literal(label)));
+    }
+    let outputs = support::build(&support::split_files(&spec)).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let probes: Vec<_> = outputs.iter().filter(|o| target_of(o) == "probes").cloned().collect();
+    support::write_outputs(dir.path(), &probes).unwrap();
+    let written: std::collections::BTreeSet<_> = walk(dir.path());
+    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    for (i, label) in INJECTING.iter().enumerate() {
+        let script = format!("probes/c{i}.sh");
+        let (status, out) = sh(dir.path(), &[&script, "-n"], &[]);
+        assert!(status.success(), "{script} -n failed:\n{out}");
+        assert!(out.contains(&one_line(label)), "{script} does not print its label as text:\n{out}");
+        assert!(out.contains("plan open    tcp 10.0.0.1 port 443"), "{out}");
+        // Sent for real, in an empty network namespace of its own: every probe fails at once
+        // (no route), so the script exits 1; and nothing is executed either way.
+        if root {
+            let (status, out) = sh(dir.path(), &[&script], &["unshare", "--net"]);
+            assert_eq!(status.code(), Some(1), "{script} in an empty namespace:\n{out}");
+            assert!(out.contains("FAIL open    tcp 10.0.0.1 port 443"), "{out}");
+        }
+    }
+    assert_eq!(walk(dir.path()), written, "a probe script created a file: a label was executed");
+}
+
+fn walk(dir: &Path) -> std::collections::BTreeSet<std::path::PathBuf> {
+    let mut out = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        }
+        out.insert(path);
+    }
+    out
 }

@@ -126,6 +126,8 @@ fn check_text(target: Target, text: &str, path: &str) {
         Target::Svg => xml(text, path),
         Target::Dot => dot(text, path),
         Target::Mermaid => mermaid(text, path),
+        Target::Probes if path.ends_with(".md") => markdown(text, path),
+        Target::Probes => no_controls(text, path),
     }
 }
 

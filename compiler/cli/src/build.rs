@@ -21,7 +21,7 @@ pub struct BuildArgs {
     /// The spec: a `.ptl` file, or a folder whose `.ptl` files form one spec.
     pub path: PathBuf,
     /// What to write, comma-separated: json, nftables, iptables, aerleon, markdown, html, dot,
-    /// mermaid, svg.
+    /// mermaid, svg, probes.
     #[arg(long, value_delimiter = ',', required = true, value_parser = parse_target)]
     pub emit: Vec<Target>,
     /// The folder to write into (created when missing).

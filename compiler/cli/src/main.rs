@@ -5,6 +5,7 @@ mod check;
 mod error;
 mod explain;
 mod fmt;
+mod lab;
 mod load;
 mod lsp;
 mod query;
@@ -36,6 +37,9 @@ enum Command {
     Lsp(lsp::LspArgs),
     /// Ask what connects two places (nodes, zones, addresses, `any`) and which rule decides each hop.
     Query(query::QueryArgs),
+    /// Prove a spec's rules on a real kernel: network namespaces, the rules loaded, every hop
+    /// probed (Linux, root).
+    Lab(lab::LabArgs),
 }
 
 /// How diagnostics are printed.
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Lab(args) => lab::run(&args),
     };
     match result {
         Ok(code) => code,

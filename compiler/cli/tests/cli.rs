@@ -226,3 +226,24 @@ fn every_command_reports_errors_in_one_style() {
     let text = stderr(&portolan(&["explain", "P999"], dir.path()));
     assert_eq!(text, "error: no diagnostic code `P999`\n\n  tip: `portolan explain` lists every code\n");
 }
+
+/// `portolan lab` that cannot run exits 2 and says what is missing and how to run it: here its
+/// tools are not on `PATH` (or, without root, root is what it asks for first).
+#[test]
+fn a_lab_that_cannot_run_exits_two_and_says_why() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args(["lab", "examples/three-tier"])
+        .current_dir(&root)
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("error: the lab cannot run:"), "{text}");
+    assert!(
+        text.contains("`ip` is not installed") || text.contains("the lab needs root"),
+        "it does not say what is missing:\n{text}"
+    );
+    assert!(text.contains("tip: "), "{text}");
+}

@@ -12,6 +12,7 @@ mod layout;
 mod markdown;
 mod mermaid;
 mod nftables;
+mod probes;
 mod rules;
 mod svg;
 pub mod table;
@@ -61,6 +62,7 @@ pub enum Target {
     Dot,
     Mermaid,
     Svg,
+    Probes,
 }
 
 impl Target {
@@ -74,6 +76,7 @@ impl Target {
         Target::Dot,
         Target::Mermaid,
         Target::Svg,
+        Target::Probes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -87,6 +90,7 @@ impl Target {
             Target::Dot => "dot",
             Target::Mermaid => "mermaid",
             Target::Svg => "svg",
+            Target::Probes => "probes",
         }
     }
 
@@ -94,9 +98,9 @@ impl Target {
         Target::ALL.iter().copied().find(|t| t.name() == text.trim())
     }
 
-    /// Firewall rules: every hop must name addresses (P603).
+    /// Firewall rules, and the probes of what they mean: every hop must name addresses (P603).
     pub fn writes_rules(self) -> bool {
-        matches!(self, Target::Nftables | Target::Iptables | Target::Aerleon)
+        matches!(self, Target::Nftables | Target::Iptables | Target::Aerleon | Target::Probes)
     }
 }
 
@@ -120,7 +124,31 @@ pub fn emit_named(model: &Model, target: Target, name: Option<&str>) -> Result<V
         Target::Dot => vec![Output::new("diagram.dot", dot::emit(model))],
         Target::Mermaid => vec![Output::new("diagram.mmd", mermaid::emit(model))],
         Target::Svg => vec![Output::new("diagram.svg", svg::emit(model))],
+        Target::Probes => probes::emit(model)?,
     })
+}
+
+/// A string as one POSIX shell word, as the probe scripts quote every spec string.
+pub fn shell_quote(text: &str) -> String {
+    probes::quote(text)
+}
+
+/// Each host's name (every node but those on the internet, which get no rules) and the stem of
+/// its files in every rule target, in model order.
+pub fn host_file_stems(model: &Model) -> Vec<(String, String)> {
+    let hosts: Vec<&str> = model
+        .nodes
+        .iter()
+        .filter(|n| n.rule_addresses.origin != portolan_model::AddressOrigin::Any)
+        .map(|n| n.name.as_str())
+        .collect();
+    hosts.iter().map(|h| h.to_string()).zip(file_name::stems(&hosts)).collect()
+}
+
+/// Each node's name and the `NAME` of the `PORTOLAN_ADDRESS_NAME` variable through which a
+/// probe script takes that node's addresses.
+pub fn probe_address_variables(model: &Model) -> std::collections::BTreeMap<String, String> {
+    probes::address_variables(model)
 }
 
 /// How wide the SVG diagram takes a line of text to be, in pixels, at `size` pixels per em:

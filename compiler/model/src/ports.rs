@@ -45,7 +45,24 @@ impl PortRange {
     pub fn is_single(&self) -> bool {
         self.start == self.end
     }
+
+    /// The ports a probe tries: every port of a range of at most [`SAMPLE_ALL`] ports; of a
+    /// larger one its two ends, the ports next to them and five spread evenly in between.
+    pub fn sample(&self) -> Vec<u16> {
+        let (start, end) = (u32::from(self.start), u32::from(self.end.max(self.start)));
+        if end - start < SAMPLE_ALL {
+            return (self.start..=self.end.max(self.start)).collect();
+        }
+        let mut ports = vec![start, start + 1];
+        ports.extend((1..=5).map(|i| start + (end - start) * i / 6));
+        ports.extend([end - 1, end]);
+        ports.dedup();
+        ports.into_iter().filter_map(|p| u16::try_from(p).ok()).collect()
+    }
 }
+
+/// A range of at most this many ports is probed port by port.
+pub const SAMPLE_ALL: u32 = 16;
 
 impl fmt::Display for PortRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -187,6 +204,15 @@ mod tests {
         assert_eq!(a.intersection(&b).ranges(), &[r(Transport::Udp, 7605, 7610)]);
         assert!(a.is_superset(&PortSet::new(vec![r(Transport::Udp, 7601, 7609)])));
         assert!(!a.is_superset(&b));
+    }
+
+    #[test]
+    fn samples_small_ranges_whole_and_large_ones_at_their_ends() {
+        assert_eq!(r(Transport::Udp, 7600, 7610).sample(), (7600..=7610).collect::<Vec<u16>>());
+        let large = r(Transport::Tcp, 49152, 65535).sample();
+        assert_eq!(large.first(), Some(&49152));
+        assert_eq!(large.last(), Some(&65535));
+        assert!(large.contains(&49153) && large.contains(&65534) && large.len() == 9, "{large:?}");
     }
 
     #[test]
