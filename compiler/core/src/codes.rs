@@ -73,6 +73,7 @@ codes! {
     PolicyViolation = "P301", "policy-violation", Error, "a flow the zone policy denies";
     CleartextAcrossTrust = "P302", "cleartext-across-trust", Error, "a cleartext protocol crossing into or out of an untrusted zone";
     UnusedRule = "P303", "unused-rule", Warning, "an `allow` rule that matches no hop of the spec";
+    ProxiedDeny = "P304", "proxied-deny", Warning, "a flow that reaches through proxies what a `deny` rule forbids from its origin";
     InvalidPort = "P401", "invalid-port", Error, "a port outside 1..65535";
     InvalidRange = "P402", "invalid-range", Error, "a port range that is empty or reversed";
     InvalidAddress = "P403", "invalid-address", Error, "an address or network that is not valid";

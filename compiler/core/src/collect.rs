@@ -7,7 +7,7 @@ use crate::db::{Db, Origin, SourceFile};
 use crate::diagnostic::Diagnostic;
 use rustc_hash::FxHashSet;
 
-use crate::facts::{file_hops, file_usage, spec_policy, spec_usage, user_files};
+use crate::facts::{file_hops, file_proxied, file_usage, spec_policy, spec_usage, user_files};
 use crate::items::{Item, file_items, parse_file};
 use crate::scope::{module_locals, module_scope};
 
@@ -48,6 +48,9 @@ pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
         out.diagnostics.extend(check::policy_violation::check_hop(db, policy, facts, decision));
         out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
         used.extend(matched.iter().copied());
+    }
+    for facts in file_proxied(db, file) {
+        out.diagnostics.extend(check::proxied_deny::check_flow(db, policy, index, facts));
     }
     out.incomplete = file_usage(db, file).unresolved_flows;
     out.used = used.into_iter().collect();

@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::db::{Db, Origin, SourceFile};
 use crate::items::{Item, ItemKind, file_items};
 use crate::resolve::{flow_info, node_info, policy_info, protocol_info, zone_info};
-use crate::resolved::{DefaultInfo, Endpoint, HopFacts, RequireInfo, RuleInfo};
+use crate::resolved::{DefaultInfo, Endpoint, Hop, HopEnds, HopFacts, ProxiedFacts, RequireInfo, RuleInfo};
 
 /// What one file's nodes, flows and policies use.
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
@@ -248,4 +248,52 @@ pub struct RouteNumberAt<'db> {
     pub number: u64,
     pub flow: Item<'db>,
     pub span: Span,
+}
+
+/// What the proxied-path check needs of each of one file's flows that go `via` proxies (not
+/// `local`, not marked `intended`, with hops).
+#[salsa::tracked(returns(ref))]
+pub fn file_proxied<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ProxiedFacts<'db>> {
+    let mut out = Vec::new();
+    for &flow in &file_usage(db, file).flows {
+        let info = flow_info(db, flow);
+        let Some(decl) = flow.flow_decl(db) else { continue };
+        if info.local || info.intended || info.via.is_empty() {
+            continue;
+        }
+        let (Some(first), Some(last)) = (info.hops.first(), info.hops.last()) else { continue };
+        let zone = |node: Item<'db>| node_info(db, node).zone;
+        let end_to_end = Hop { from: first.from, to: last.to, ..last.clone() };
+        let from_zone = zone(first.from.node);
+        let hops = info
+            .hops
+            .iter()
+            .map(|hop| {
+                let ends = HopEnds {
+                    from_node: hop.from.node,
+                    to_node: hop.to.node,
+                    from_zone: zone(hop.from.node),
+                    to_zone: zone(hop.to.node),
+                };
+                (hop.clone(), ends)
+            })
+            .collect();
+        out.push(ProxiedFacts {
+            to_zone: zone(last.to.node),
+            from_zone,
+            hops,
+            flow_text: format!(
+                "{} {} {}",
+                decl.from.text(),
+                if decl.direction == portolan_syntax::ast::Direction::Both { "<->" } else { "->" },
+                decl.to.text()
+            ),
+            proxies: info.via.iter().map(|e| e.node.name(db).clone()).collect(),
+            to_node_name: last.to.node.name(db).clone(),
+            from_zone_name: from_zone.map(|z| zone_info(db, z).name.clone()),
+            location: flow.at(db, decl.from.span.cover(decl.to.span)),
+            end_to_end,
+        });
+    }
+    out
 }

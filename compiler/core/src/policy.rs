@@ -41,14 +41,7 @@ impl<'a, 'db> Decision<'a, 'db> {
     }
 }
 
-/// Where a hop runs: its ends' nodes and zones.
-#[derive(Clone, Copy, Debug)]
-pub struct HopEnds<'db> {
-    pub from_node: Item<'db>,
-    pub to_node: Item<'db>,
-    pub from_zone: Option<Item<'db>>,
-    pub to_zone: Option<Item<'db>>,
-}
+pub use crate::resolved::HopEnds;
 
 impl<'db> HopEnds<'db> {
     pub fn of(hop: &Hop<'db>, from_zone: Option<Item<'db>>, to_zone: Option<Item<'db>>) -> HopEnds<'db> {

@@ -175,6 +175,33 @@ pub struct HopFacts<'db> {
     pub location: Location,
 }
 
+/// What the proxied-path check needs of one flow that goes `via` proxies: its origin and final
+/// destination as one hop (the last hop's protocol and ports), and the hops it really opens.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct ProxiedFacts<'db> {
+    /// From the flow's origin to its final destination.
+    pub end_to_end: Hop<'db>,
+    pub from_zone: Option<Item<'db>>,
+    pub to_zone: Option<Item<'db>>,
+    /// The hops the flow opens, with their ends' zones.
+    pub hops: Vec<(Hop<'db>, HopEnds<'db>)>,
+    /// The flow as written (`evil.https -> ssms.management`) and its proxies' node names.
+    pub flow_text: String,
+    pub proxies: Vec<Name>,
+    pub to_node_name: Name,
+    pub from_zone_name: Option<Name>,
+    pub location: Location,
+}
+
+/// Where a hop runs: its ends' nodes and zones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct HopEnds<'db> {
+    pub from_node: Item<'db>,
+    pub to_node: Item<'db>,
+    pub from_zone: Option<Item<'db>>,
+    pub to_zone: Option<Item<'db>>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct FlowInfo<'db> {
     pub label: Option<String>,
@@ -186,6 +213,9 @@ pub struct FlowInfo<'db> {
     pub from: Option<Endpoint<'db>>,
     pub to: Option<Endpoint<'db>>,
     pub via: Vec<Endpoint<'db>>,
+    /// `via ... intended`: the flow is meant to reach, through its proxies, what a hop rule
+    /// denies from its origin.
+    pub intended: bool,
     /// The connections this flow opens, in order; for a two-way flow between peers, both ways.
     /// Empty when an end did not resolve or the flow is invalid.
     pub hops: Vec<Hop<'db>>,

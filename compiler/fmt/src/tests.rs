@@ -134,3 +134,11 @@ flow n.y -> m.x via p route 20 \"Route 20\"
 ";
     assert_eq!(fmt(text), expected);
 }
+
+#[test]
+fn lays_out_intended_proxied_paths() {
+    let text = "flow n.y->m.x via p ,q   intended local \"L\"\n";
+    let expected = "flow n.y -> m.x via p, q intended local \"L\"\n";
+    assert_eq!(fmt(text), expected);
+    assert_eq!(fmt(expected), expected);
+}

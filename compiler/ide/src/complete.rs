@@ -56,6 +56,7 @@ pub const KEYWORDS: &[&str] = &[
     "address",
     "in",
     "via",
+    "intended",
     "default",
     "allow",
     "deny",

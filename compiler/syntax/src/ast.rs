@@ -298,6 +298,9 @@ pub struct FlowDecl {
     pub arrow_span: Span,
     pub to: Path,
     pub via: Vec<Path>,
+    /// `via nginx intended`: the flow is meant to reach, through its proxies, what a hop rule
+    /// denies from its origin.
+    pub intended: Option<Span>,
     pub local: Option<Span>,
     /// `route 20`: the route's number as the vendor's documents give it.
     pub route: Option<RouteNumber>,

@@ -237,6 +237,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_flow => "`flow`",
         Rule::kw_via | Rule::via => "`via`",
         Rule::kw_local | Rule::local_flow | Rule::local_peer => "`local`",
+        Rule::kw_intended | Rule::via_intended => "`intended`",
         Rule::kw_policy => "`policy`",
         Rule::kw_default => "`default`",
         Rule::kw_require => "`require`",

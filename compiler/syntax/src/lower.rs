@@ -575,6 +575,7 @@ impl Lower {
         let mut direction = Direction::Forward;
         let mut arrow_span = Span::EMPTY;
         let mut via = Vec::new();
+        let mut intended = None;
         let mut local = None;
         let mut route = None;
         let mut label = None;
@@ -589,7 +590,13 @@ impl Lower {
                     }
                 }
                 Rule::via => {
-                    via = child.into_inner().filter(|p| p.as_rule() == Rule::path).map(|p| self.path(p)).collect();
+                    for part in child.into_inner() {
+                        match part.as_rule() {
+                            Rule::path => via.push(self.path(part)),
+                            Rule::via_intended => intended = Some(span(&part)),
+                            _ => {}
+                        }
+                    }
                 }
                 Rule::local_flow => local = Some(span(&child)),
                 Rule::route_number => {
@@ -609,6 +616,7 @@ impl Lower {
             arrow_span,
             to: paths.next().unwrap_or_else(empty_path),
             via,
+            intended,
             local,
             route,
             label,

@@ -26,6 +26,7 @@ pub mod policy_violation;
 pub mod port_conflict;
 pub mod port_mismatch;
 pub mod protocol_mismatch;
+pub mod proxied_deny;
 pub mod render;
 pub mod replica_count;
 pub mod required_param;

@@ -43,6 +43,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
         from: None,
         to: None,
         via: Vec::new(),
+        intended: false,
         hops: Vec::new(),
         problems: Vec::new(),
     };
@@ -54,6 +55,7 @@ pub fn flow_info<'db>(db: &'db dyn Db, item: Item<'db>) -> FlowInfo<'db> {
     info.docs = decl.docs.text.clone();
     info.direction = decl.direction;
     info.local = decl.local.is_some();
+    info.intended = decl.intended.is_some();
     info.route = decl.route.as_ref().and_then(|r| r.number);
     let problems = &mut info.problems;
 
