@@ -9,6 +9,7 @@ use rustc_hash::FxHashSet;
 
 use crate::facts::{file_hops, file_usage, spec_policy, spec_usage, user_files};
 use crate::items::{Item, file_items, parse_file};
+use crate::policy::policy_index;
 use crate::scope::{module_locals, module_scope};
 
 /// Every diagnostic of one item, locations relative to anchors.
@@ -80,6 +81,8 @@ pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     let mut out = check::import_cycle::cycles(db);
     out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
     out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
+    out.extend(check::shadowed_rule::check(db, spec_policy(db), policy_index(db)));
+    out.extend(check::redundant_rule::check(db, spec_policy(db), policy_index(db)));
     out
 }
 
