@@ -36,6 +36,7 @@ pub mod syntax;
 pub mod trust;
 pub mod unmatched_input;
 pub mod unmatched_output;
+pub mod unreached_default;
 pub mod unresolved;
 pub mod unused_component;
 pub mod unused_param;
