@@ -1,7 +1,7 @@
 //! Checking: a cold check at 1k, 10k and 100k flows, and a re-check after editing one flow's
 //! line in a 100-file, 100k-flow workspace through the salsa database, as the language server
 //! does it; and a cold check of 100k flows in 200 zones under a one-rule policy and under one
-//! `allow` per pair of zones that flows use.
+//! `allow` per pair of zones that flows use; and what the policy analyses cost on that policy.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -92,5 +92,26 @@ fn cold_check_policy(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cold_check, recheck_after_one_edit, cold_check_policy);
+/// What the policy analyses (P305 shadowed allows, P306 redundant rules) add to a check: both
+/// run over the 33,755-rule per-pair policy once the rules are resolved and indexed, as a cold
+/// check has them for deciding hops anyway.
+fn policy_analysis(c: &mut Criterion) {
+    let mut group = c.benchmark_group("policy_analysis");
+    group.sample_size(10);
+    let files = generate(Size { flows: 100_000, files: 100, zones: 200, policy: Policy::PerZonePair });
+    let db = load(&files);
+    let policy = portolan::facts::spec_policy(&db);
+    let index = portolan::policy::policy_index(&db);
+    group.bench_function(BenchmarkId::new("per_zone_pair", policy.rules.len()), |b| {
+        b.iter(|| {
+            let shadowed = portolan::check::shadowed_rule::check(&db, policy, index);
+            let redundant = portolan::check::redundant_rule::check(&db, policy, index);
+            assert!(shadowed.is_empty() && redundant.is_empty());
+            black_box(shadowed.len() + redundant.len())
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, cold_check, recheck_after_one_edit, cold_check_policy, policy_analysis);
 criterion_main!(benches);

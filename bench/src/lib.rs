@@ -122,8 +122,7 @@ use edge.*
 policy estate \"Synthetic estate\" {
     default deny
     allow within any
-    allow internet -> edge_proxy on https \"public entry\"
-    allow any -> any on https \"service calls\"
+    allow any -> any on https \"service calls, the public entry among them\"
     deny internet -> any on tds \"no database from outside\"
     require encrypted across dmz \"nothing cleartext out of the estate\"
 }

@@ -74,6 +74,9 @@ codes! {
     CleartextAcrossTrust = "P302", "cleartext-across-trust", Error, "a cleartext protocol crossing into or out of an untrusted zone";
     UnusedRule = "P303", "unused-rule", Warning, "an `allow` rule that matches no hop of the spec";
     ProxiedDeny = "P304", "proxied-deny", Warning, "a flow that reaches through proxies what a `deny` rule forbids from its origin";
+    ShadowedRule = "P305", "shadowed-rule", Warning, "an `allow` rule that a `deny` rule makes ineffective for every hop it matches";
+    RedundantRule = "P306", "redundant-rule", Warning, "a rule that another rule of the same action makes redundant";
+    UnreachedDefault = "P307", "unreached-default", Warning, "a `default allow` that no hop of the spec reaches";
     InvalidPort = "P401", "invalid-port", Error, "a port outside 1..65535";
     InvalidRange = "P402", "invalid-range", Error, "a port range that is empty or reversed";
     InvalidAddress = "P403", "invalid-address", Error, "an address or network that is not valid";

@@ -9,6 +9,7 @@ use rustc_hash::FxHashSet;
 
 use crate::facts::{file_hops, file_proxied, file_usage, spec_policy, spec_usage, user_files};
 use crate::items::{Item, file_items, parse_file};
+use crate::policy::policy_index;
 use crate::scope::{module_locals, module_scope};
 
 /// Every diagnostic of one item, locations relative to anchors.
@@ -27,6 +28,8 @@ pub struct FilePolicy {
     /// True when a flow of the file has no hops (an end did not resolve): what it would match
     /// is unknown.
     pub incomplete: bool,
+    /// True when the policy's default (or the absence of one) decides some hop of the file.
+    pub defaulted: bool,
 }
 
 /// The policy and encryption diagnostics of one file's flows, and the rules its hops use: one
@@ -45,6 +48,7 @@ pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
     for facts in file_hops(db, file) {
         let ends = crate::policy::HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
         let decision = crate::policy::decide_matching(policy, index, &facts.hop, ends, &mut matched);
+        out.defaulted |= decision.rule().is_none();
         out.diagnostics.extend(check::policy_violation::check_hop(db, policy, facts, decision));
         out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
         used.extend(matched.iter().copied());
@@ -76,14 +80,36 @@ pub fn used_rules(db: &dyn Db) -> Option<FxHashSet<u32>> {
     Some(used)
 }
 
+/// Whether the policy's default decides some hop of the spec; `None` while some flow did not
+/// resolve, since its hops are unknown.
+#[salsa::tracked]
+pub fn default_reached(db: &dyn Db) -> Option<bool> {
+    if spec_usage(db).incomplete {
+        return None;
+    }
+    let mut reached = false;
+    for &file in user_files(db) {
+        let part = file_policy(db, file);
+        if part.incomplete {
+            return None;
+        }
+        reached |= part.defaulted;
+    }
+    Some(reached)
+}
+
 /// Diagnostics that belong to no one item: import cycles, conflicting policy defaults, route
-/// numbers given twice, allow rules no hop uses.
+/// numbers given twice, allow rules no hop uses, shadowed and redundant rules, a default allow
+/// no hop reaches.
 #[salsa::tracked(returns(ref))]
 pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     let mut out = check::import_cycle::cycles(db);
     out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
     out.extend(check::duplicate::route_numbers(db));
     out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
+    out.extend(check::shadowed_rule::check(db, spec_policy(db), policy_index(db)));
+    out.extend(check::redundant_rule::check(db, spec_policy(db), policy_index(db)));
+    out.extend(check::unreached_default::check(db, spec_policy(db), *default_reached(db)));
     out
 }
 

@@ -152,3 +152,36 @@ pub fn matches<'db>(rule: &RuleInfo<'db>, hop: &Hop<'db>, ends: HopEnds<'db>) ->
                 },
             }))
 }
+
+/// True when `cover` matches every hop `rule` matches, whatever the spec's hops: each side of
+/// `rule` is `any` only where `cover`'s is, and otherwise names only zones and nodes `cover`'s
+/// names too (`within Z` is covered by `within` or by `Z -> Z`); and each service of `rule` is
+/// one of `cover`'s (the same protocol, or ports within `cover`'s ports), or `cover` names no
+/// services. A zone does not cover the nodes written in it here: that takes resolving them.
+/// Both rules must be valid.
+pub fn covers(cover: &RuleInfo<'_>, rule: &RuleInfo<'_>) -> bool {
+    fn side(cover: &Selector<'_>, rule: &Selector<'_>) -> bool {
+        cover.any || (!rule.any && rule.targets.iter().all(|t| cover.targets.contains(t)))
+    }
+    let scope = match (&cover.scope, &rule.scope) {
+        (RuleScopeInfo::Between { from: cf, to: ct }, RuleScopeInfo::Between { from, to }) => {
+            side(cf, from) && side(ct, to)
+        }
+        (RuleScopeInfo::Within(cz), RuleScopeInfo::Within(zones)) => side(cz, zones),
+        (RuleScopeInfo::Between { from: cf, to: ct }, RuleScopeInfo::Within(zones)) => {
+            side(cf, zones) && side(ct, zones)
+        }
+        (RuleScopeInfo::Within(_), RuleScopeInfo::Between { .. }) => false,
+    };
+    let service = |c: &ServiceMatch<'_>, r: &ServiceMatch<'_>| match (c, r) {
+        (ServiceMatch::Protocol(a), ServiceMatch::Protocol(b)) => a == b,
+        (ServiceMatch::Ports(a), ServiceMatch::Ports(b)) => a.is_superset(b),
+        _ => false,
+    };
+    cover.valid
+        && rule.valid
+        && scope
+        && (cover.services.is_empty()
+            || (!rule.services.is_empty()
+                && rule.services.iter().all(|r| cover.services.iter().any(|c| service(c, r)))))
+}

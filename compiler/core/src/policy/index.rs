@@ -121,6 +121,47 @@ impl<'db> PolicyIndex<'db> {
         }
     }
 
+    /// Calls `visit` with every rule that may match everything `rule` matches (some more than
+    /// once; `rule` itself among them); the caller tests each with `policy::covers`. Such a rule
+    /// names `any` or the very zone or node of each of `rule`'s sides, and either no services,
+    /// ports, or (when `rule` names only protocols) its first protocol: so it sits in one of the
+    /// few buckets of `rule`'s first pair of sides.
+    pub fn covering(&self, rule: &RuleInfo<'db>, mut visit: impl FnMut(u32)) {
+        let protocol = match rule.services.first() {
+            Some(ServiceMatch::Protocol(p)) if rule.services.iter().all(|s| matches!(s, ServiceMatch::Protocol(_))) => {
+                Some(*p)
+            }
+            _ => None,
+        };
+        let first = |selector: &Selector<'db>| sides(selector).first().copied();
+        let with_any = |side: Side<'db>| if side == Side::Any { vec![Side::Any] } else { vec![side, Side::Any] };
+        match &rule.scope {
+            RuleScopeInfo::Between { from, to } => {
+                let (Some(f), Some(t)) = (first(from), first(to)) else { return };
+                for f in with_any(f) {
+                    for &t in &with_any(t) {
+                        if let Some(bucket) = self.between.get(&(f, t)) {
+                            bucket.visit(protocol, &mut visit);
+                        }
+                    }
+                }
+            }
+            RuleScopeInfo::Within(zones) => {
+                let Some(z) = first(zones) else { return };
+                for side in with_any(z) {
+                    if let Some(bucket) = self.within.get(&side) {
+                        bucket.visit(protocol, &mut visit);
+                    }
+                    for &other in &with_any(z) {
+                        if let Some(bucket) = self.between.get(&(side, other)) {
+                            bucket.visit(protocol, &mut visit);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// How many buckets the index holds (for tests of its shape).
     pub fn buckets(&self) -> usize {
         self.between.len() + self.within.len()

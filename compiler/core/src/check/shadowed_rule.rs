@@ -1,0 +1,58 @@
+//! P305 (warning): an `allow` rule of the user's policy that a `deny` rule makes ineffective: the
+//! deny matches every hop the allow could match, and a deny wins whatever the order.
+//!
+//! Coverage is decided on the rules alone (`policy::covers`), not on the spec's hops, and only
+//! between rules that share a bucket of the policy's index, so the check costs the rules written
+//! for the same sides and protocol, not every pair of rules.
+
+use portolan_syntax::ast::Action;
+
+use crate::codes::Code;
+use crate::db::Db;
+use crate::diagnostic::Diagnostic;
+use crate::facts::SpecPolicy;
+use crate::policy::{PolicyIndex, covers};
+use crate::resolved::RuleInfo;
+
+/// The first written `deny` rule that matches every hop `rule` (an `allow`) matches, if any.
+pub fn shadowing(policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>, rule: &RuleInfo<'_>) -> Option<u32> {
+    if rule.action != Action::Allow || !rule.valid {
+        return None;
+    }
+    let mut first: Option<u32> = None;
+    index.covering(rule, |i| {
+        if first.is_none_or(|f| i < f)
+            && let Some(deny) = policy.rules.get(i as usize)
+            && deny.action == Action::Deny
+            && covers(deny, rule)
+        {
+            first = Some(i);
+        }
+    });
+    first
+}
+
+pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in &policy.rules {
+        if !rule.policy.is_user(db) {
+            continue;
+        }
+        let Some(deny) = shadowing(policy, index, rule).and_then(|i| policy.rules.get(i as usize)) else {
+            continue;
+        };
+        let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+        out.push(
+            Diagnostic::new(
+                Code::ShadowedRule,
+                format!("this `allow` rule{label} is shadowed: a `deny` rule matches every hop it matches"),
+            )
+            .primary(rule.policy.at(db, rule.text_span), "no hop this rule matches is allowed")
+            .secondary(deny.policy.at(db, deny.text_span), "this `deny` wins, wherever it is written")
+            .help(
+                "remove the `allow` if the `deny` is meant, or narrow the `deny` (its zones, nodes or services) so that it leaves out what the `allow` is for",
+            ),
+        );
+    }
+    out
+}
