@@ -5,6 +5,7 @@
 //! (always) or at most the level a `require encrypted across` statement names; a hop that an
 //! `allow cleartext` rule matches is accepted on purpose.
 
+use super::describe;
 use super::edit;
 use crate::codes::Code;
 use crate::db::Db;
@@ -63,7 +64,7 @@ pub fn check_hop<'db>(
     if least != Trust::Untrusted
         && let Some(rule) = requirement
     {
-        let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+        let label = describe::label_suffix(&rule.label);
         diagnostic =
             diagnostic.secondary(rule.policy.at(db, rule.span), format!("encryption required by this rule{label}"));
     }

@@ -84,6 +84,11 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c.to_string())
 }
 
+/// A policy statement's label as messages quote it after the statement: ` (label)`, or nothing.
+pub fn label_suffix(label: &Option<String>) -> String {
+    label.as_ref().map_or_else(String::new, |l| format!(" ({l})"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::suggest;

@@ -1,6 +1,7 @@
 //! P301: a flow the zone policy denies, pointing at the flow and at the rule (or the default).
 //! What the policy decides is `crate::policy`'s; this check says it.
 
+use super::describe;
 use super::edit;
 use crate::codes::Code;
 use crate::db::Db;
@@ -34,7 +35,7 @@ pub fn check_hop<'db>(
     match decision {
         Decision::Allowed(_) => None,
         Decision::Denied(rule) => {
-            let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+            let label = describe::label_suffix(&rule.label);
             Some(
                 Diagnostic::new(Code::PolicyViolation, format!("the policy denies {what}"))
                     .primary(facts.location.clone(), "this flow")

@@ -5,6 +5,7 @@
 //! internet to `ssms` via a proxy inside: each of its hops is allowed. Only proxied flows are
 //! examined, each once, through the rule index.
 
+use super::describe;
 use portolan_syntax::ast::Action;
 
 use crate::codes::Code;
@@ -37,7 +38,7 @@ pub fn check_flow<'db>(
         }
     });
     let rule = policy.rules.get(first? as usize)?;
-    let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+    let label = describe::label_suffix(&rule.label);
     let proxies = facts.proxies.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
     let via = facts.proxies.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
     let origin = facts.from_zone_name.as_ref().map_or_else(|| "its origin".into(), |z| format!("zone `{z}`"));

@@ -6,6 +6,7 @@
 //! is redundant only beside another `allow cleartext`; an `allow` a `deny` shadows is left to
 //! P305. Coverage is decided as for P305, between rules of the same buckets of the index.
 
+use super::describe;
 use crate::check::edit;
 use crate::check::shadowed_rule::shadowing;
 use crate::codes::Code;
@@ -48,8 +49,8 @@ pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>) -> V
             continue;
         };
         let action = rule.action.keyword();
-        let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
-        let cover_label = cover.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+        let label = describe::label_suffix(&rule.label);
+        let cover_label = describe::label_suffix(&cover.label);
         out.push(
             Diagnostic::new(
                 Code::RedundantRule,

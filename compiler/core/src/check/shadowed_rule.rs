@@ -5,6 +5,7 @@
 //! between rules that share a bucket of the policy's index, so the check costs the rules written
 //! for the same sides and protocol, not every pair of rules.
 
+use super::describe;
 use portolan_syntax::ast::Action;
 
 use crate::codes::Code;
@@ -41,7 +42,7 @@ pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>) -> V
         let Some(deny) = shadowing(policy, index, rule).and_then(|i| policy.rules.get(i as usize)) else {
             continue;
         };
-        let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+        let label = describe::label_suffix(&rule.label);
         out.push(
             Diagnostic::new(
                 Code::ShadowedRule,

@@ -4,6 +4,7 @@
 //! `deny` rules are left alone: a deny that matches nothing is a guard doing its work. Nothing is
 //! reported while some flow or node did not resolve, since what it would match is unknown.
 
+use super::describe;
 use portolan_syntax::ast::Action;
 use rustc_hash::FxHashSet;
 
@@ -20,7 +21,7 @@ pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, used: Option<&FxHashSet<u32>>
         if !unused || !rule.valid || rule.action != Action::Allow || !rule.policy.is_user(db) {
             continue;
         }
-        let label = rule.label.as_ref().map_or_else(String::new, |l| format!(" ({l})"));
+        let label = describe::label_suffix(&rule.label);
         out.push(
             Diagnostic::new(Code::UnusedRule, format!("this `allow` rule{label} matches no hop of the spec"))
                 .primary(rule.policy.at(db, rule.text_span), "no flow's hop goes where this rule allows")
