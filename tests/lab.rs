@@ -157,8 +157,10 @@ fn a_narrowed_rule_file_is_caught() {
             Rules::Nftables => ("nftables/sql.nft", "the input chain of `nftables/sql.nft` drops it"),
             Rules::Iptables => ("iptables/sql.iptables", "the INPUT chain of `iptables/sql.iptables` drops it"),
         };
-        let report = caught(rules, path, |t| without_line(t, "dport 1433"), &[chain]);
-        // The hop shows as not open in the matrix, and app's probe script fails too.
+        let policy = "the spec's policy: allowed by `allow within datacenter on tds`, site.ptl:";
+        let report = caught(rules, path, |t| without_line(t, "dport 1433"), &[chain, policy]);
+        // The hop shows as not open in the matrix, its deciding rule is named, and app's probe
+        // script fails too.
         assert!(report.rows.iter().any(|r| r.route == 3 && r.open == 0), "{}", report.human());
         assert!(report.scripts.iter().any(|s| s.script == "probes/app.sh" && !s.passed), "{}", report.human());
     }

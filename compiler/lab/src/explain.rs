@@ -1,7 +1,8 @@
 //! The passes' results and their mismatches, each explained: which host's rule file and chain
 //! admitted or dropped the probe (told by the pass in which it shows: a mistake of an input
 //! chain shows when the output chains are open, and the other way round), and with iptables the
-//! rule itself, from the packet counters read around the probe sent again alone.
+//! rule itself, from the packet counters read around the probe sent again alone; for a hop of
+//! the spec, the policy rule (or default) that decided it, as the exported model cites it.
 
 use std::collections::BTreeMap;
 
@@ -141,6 +142,9 @@ impl Runs {
             };
             if !mismatch.rules.is_empty() {
                 text.push_str(&format!("; the rule that accepted it: {}", mismatch.rules.join(" | ")));
+            }
+            if let Some(decision) = probe.hop.and_then(|hop| model.flows.get(hop)).and_then(|f| f.decision.as_ref()) {
+                text.push_str(&format!("; the spec's policy: {}", decision.describe()));
             }
             mismatch.explanation = text;
         }
