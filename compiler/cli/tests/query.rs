@@ -1,6 +1,6 @@
 //! `portolan query` on the vendor examples: a flow through a proxy with each hop's deciding rule,
 //! a hop the policy denies, everything that reaches a listener, everything a node reaches, JSON,
-//! and the exit codes.
+//! addresses standing for the nodes that have them, and the exit codes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
@@ -63,4 +63,17 @@ fn usage_errors_exit_two() {
         let output = query(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
+}
+
+#[test]
+fn addresses_stand_for_the_nodes_that_have_them() {
+    // 10.20.1.10 is the first replica of `app`, 10.20.2.5 is `sql` (examples/three-tier).
+    let output = query(&["examples/three-tier", "--from", "10.20.1.10", "--to", "10.20.2.5"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("flow 3: app.db -> sql.tds"), "{text}");
+    assert!(text.contains("allowed by `allow within datacenter on tds`, site.ptl:"), "{text}");
+    // An address no node has connects nothing.
+    let output = query(&["examples/three-tier", "--from", "10.99.0.1", "--to", "10.20.2.5"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
 }
