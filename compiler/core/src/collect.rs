@@ -107,8 +107,10 @@ pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
     out.extend(check::duplicate::route_numbers(db));
     out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
-    out.extend(check::shadowed_rule::check(db, spec_policy(db), policy_index(db)));
-    out.extend(check::redundant_rule::check(db, spec_policy(db), policy_index(db)));
+    let (policy, index) = (spec_policy(db), policy_index(db));
+    let shadowed = check::shadowed_rule::shadowed(policy, index);
+    out.extend(check::shadowed_rule::check(db, policy, &shadowed));
+    out.extend(check::redundant_rule::check(db, policy, index, &shadowed));
     out.extend(check::unreached_default::check(db, spec_policy(db), *default_reached(db)));
     out
 }

@@ -8,7 +8,6 @@
 
 use super::describe;
 use crate::check::edit;
-use crate::check::shadowed_rule::shadowing;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
@@ -38,11 +37,18 @@ fn covering(policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>, i: u32, rule: &Rul
     first
 }
 
-pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>) -> Vec<Diagnostic> {
+/// `shadowed`: for each rule, the `deny` that shadows it ([`super::shadowed_rule::shadowed`]);
+/// a shadowed allow is left to P305.
+pub fn check(
+    db: &dyn Db,
+    policy: &SpecPolicy<'_>,
+    index: &PolicyIndex<'_>,
+    shadowed: &[Option<u32>],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, rule) in policy.rules.iter().enumerate() {
+    for ((i, rule), shadow) in policy.rules.iter().enumerate().zip(shadowed) {
         let Ok(i) = u32::try_from(i) else { break };
-        if !rule.policy.is_user(db) || shadowing(policy, index, rule).is_some() {
+        if !rule.policy.is_user(db) || shadow.is_some() {
             continue;
         }
         let Some(cover) = covering(policy, index, i, rule).and_then(|j| policy.rules.get(j as usize)) else {

@@ -33,13 +33,19 @@ pub fn shadowing(policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>, rule: &RuleIn
     first
 }
 
-pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>) -> Vec<Diagnostic> {
+/// For each rule of the policy, the first written `deny` that shadows it (see [`shadowing`]):
+/// computed once for the P305 and P306 checks, which both need it.
+pub fn shadowed(policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>) -> Vec<Option<u32>> {
+    policy.rules.iter().map(|rule| shadowing(policy, index, rule)).collect()
+}
+
+pub fn check(db: &dyn Db, policy: &SpecPolicy<'_>, shadowed: &[Option<u32>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in &policy.rules {
+    for (rule, deny) in policy.rules.iter().zip(shadowed) {
         if !rule.policy.is_user(db) {
             continue;
         }
-        let Some(deny) = shadowing(policy, index, rule).and_then(|i| policy.rules.get(i as usize)) else {
+        let Some(deny) = deny.and_then(|i| policy.rules.get(i as usize)) else {
             continue;
         };
         let label = describe::label_suffix(&rule.label);
