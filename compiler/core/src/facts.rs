@@ -282,12 +282,7 @@ pub fn file_proxied<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ProxiedFacts<
             to_zone: zone(last.to.node),
             from_zone,
             hops,
-            flow_text: format!(
-                "{} {} {}",
-                decl.from.text(),
-                if decl.direction == portolan_syntax::ast::Direction::Both { "<->" } else { "->" },
-                decl.to.text()
-            ),
+            flow_text: decl.ends_text(),
             proxies: info.via.iter().map(|e| e.node.name(db).clone()).collect(),
             to_node_name: last.to.node.name(db).clone(),
             from_zone_name: from_zone.map(|z| zone_info(db, z).name.clone()),

@@ -287,9 +287,5 @@ fn use_key(decl: &ast::UseDecl) -> String {
 }
 
 fn flow_key(flow: &FlowDecl) -> String {
-    let arrow = match flow.direction {
-        ast::Direction::Forward => "->",
-        ast::Direction::Both => "<->",
-    };
-    format!("{}{arrow}{}", flow.from.text(), flow.to.text())
+    format!("{}{}{}", flow.from.text(), flow.direction.arrow(), flow.to.text())
 }

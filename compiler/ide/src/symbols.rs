@@ -77,10 +77,7 @@ fn item_symbol(db: &dyn Db, item: Item<'_>) -> Option<Symbol> {
         ItemKind::Use => format!("use {}", item.name(db)),
         ItemKind::Policy if item.name(db).is_empty() => "policy".to_string(),
         ItemKind::Flow => match item.flow_decl(db) {
-            Some(flow) => {
-                let arrow = if flow.direction == ast::Direction::Both { "<->" } else { "->" };
-                format!("{} {arrow} {}", flow.from.text(), flow.to.text())
-            }
+            Some(flow) => flow.ends_text(),
             None => item.name(db).to_string(),
         },
         _ => Definition::Item(item).name(db),

@@ -289,6 +289,16 @@ pub enum Direction {
     Both,
 }
 
+impl Direction {
+    /// The arrow as written: `->` or `<->`.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::Forward => "->",
+            Direction::Both => "<->",
+        }
+    }
+}
+
 /// `flow a.out -> b.in via proxy local "label"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FlowDecl {
@@ -306,6 +316,13 @@ pub struct FlowDecl {
     pub route: Option<RouteNumber>,
     pub label: Option<StringLit>,
     pub span: Span,
+}
+
+impl FlowDecl {
+    /// The flow's two ends as written, `a.out -> b.in`: how messages and outlines name a flow.
+    pub fn ends_text(&self) -> String {
+        format!("{} {} {}", self.from.text(), self.direction.arrow(), self.to.text())
+    }
 }
 
 /// `route 20` on a flow. `number` is `None` when the number does not fit (a syntax error).
