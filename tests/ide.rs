@@ -231,3 +231,21 @@ fn completion_on_a_node_of_two_components_offers_the_qualifiers_a_flow_needs() {
     let master = found.iter().find(|c| c.label == "Master").unwrap();
     assert_eq!(master.detail.as_deref(), Some("Master stack: for `db`"));
 }
+
+#[test]
+fn hover_on_a_proxied_flow_cites_the_end_to_end_rule_on_every_hop() {
+    let mut db = Database::new();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/P301-policy-violation-end-to-end.ptl"),
+    )
+    .unwrap();
+    let file = db.set_file("site.ptl", "site", text.clone());
+    let hover = portolan_ide::hover(&db, file, offset(&text, "flow users.web", 1)).unwrap();
+    for hop in ["hop 1: `users` → `proxy` on TCP 443", "hop 2: `proxy` → `console` on TCP 8443"] {
+        assert!(
+            hover.markdown.contains(&format!("{hop}: denied by `deny flows internet -> console on tcp/8443`")),
+            "{hop}: {}",
+            hover.markdown
+        );
+    }
+}

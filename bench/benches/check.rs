@@ -104,7 +104,7 @@ fn policy_analysis(c: &mut Criterion) {
     let index = portolan::policy::policy_index(&db);
     group.bench_function(BenchmarkId::new("per_zone_pair", policy.rules.len()), |b| {
         b.iter(|| {
-            let shadows = portolan::check::shadowed_rule::shadowed(policy, index);
+            let shadows = portolan::check::shadowed_rule::shadowed(&db, policy, index);
             let shadowed = portolan::check::shadowed_rule::check(&db, policy, &shadows);
             let redundant = portolan::check::redundant_rule::check(&db, policy, index, &shadows);
             assert!(shadowed.is_empty() && redundant.is_empty());

@@ -2,7 +2,7 @@
 //! (public, private, local), the outbound ports, and the SSMS ports to block from outside.
 
 use portolan::facts::{file_usage, spec_policy, user_files};
-use portolan::policy::{HopEnds, decide, policy_index};
+use portolan::policy::{HopEnds, PolicyHop, decide, policy_index};
 use portolan::resolve::node_info;
 use portolan::resolved::{Endpoint, Hop};
 
@@ -180,7 +180,8 @@ fn kobil_mid_policy_is_the_ssms_table() {
                 encrypted: true,
             };
             let zones = (node_info(&db, from).zone, node_info(&db, ssms).zone);
-            let allowed = decide(policy, policy_index(&db), &hop, HopEnds::of(&hop, zones.0, zones.1)).allowed();
+            let ends = HopEnds::of(&hop, zones.0, zones.1);
+            let allowed = decide(policy, policy_index(&db), PolicyHop::new(&hop, ends, None)).allowed();
             println!("{port:<6} {description:<44} {side:<8} {}", if allowed { "allow" } else { "block" });
             assert_eq!(allowed, expected, "{side} access to SSMS {transport:?}/{port} ({description})");
         }

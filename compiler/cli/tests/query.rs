@@ -35,7 +35,7 @@ fn a_denied_hop_names_the_rule_that_would_deny_it_and_the_missing_flow() {
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("not reachable: no flow connects them"), "{text}");
-    assert!(text.contains("would be denied by `deny internet -> ssms on tcp/8009, tcp/8443"), "{text}");
+    assert!(text.contains("would be denied by `deny flows internet -> ssms on tcp/8009, tcp/8443"), "{text}");
     assert!(text.contains("`flow apps.<output> -> ssms.<input>`"), "{text}");
 }
 

@@ -46,8 +46,7 @@ pub fn file_policy(db: &dyn Db, file: SourceFile) -> FilePolicy {
     let mut used = FxHashSet::default();
     let mut matched = Vec::new();
     for facts in file_hops(db, file) {
-        let ends = crate::policy::HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
-        let decision = crate::policy::decide_matching(policy, index, &facts.hop, ends, &mut matched);
+        let decision = crate::policy::decide_matching(policy, index, facts.policy_hop(), &mut matched);
         out.defaulted |= decision.rule().is_none();
         out.diagnostics.extend(check::policy_violation::check_hop(db, policy, facts, decision));
         out.diagnostics.extend(check::cleartext::check_hop(db, policy, index, facts));
@@ -108,7 +107,7 @@ pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     out.extend(check::duplicate::route_numbers(db));
     out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
     let (policy, index) = (spec_policy(db), policy_index(db));
-    let shadowed = check::shadowed_rule::shadowed(policy, index);
+    let shadowed = check::shadowed_rule::shadowed(db, policy, index);
     out.extend(check::shadowed_rule::check(db, policy, &shadowed));
     out.extend(check::redundant_rule::check(db, policy, index, &shadowed));
     out.extend(check::unreached_default::check(db, spec_policy(db), *default_reached(db)));

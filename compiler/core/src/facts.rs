@@ -10,7 +10,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::db::{Db, Origin, SourceFile};
 use crate::items::{Item, ItemKind, file_items};
 use crate::resolve::{flow_info, node_info, policy_info, protocol_info, zone_info};
-use crate::resolved::{DefaultInfo, Endpoint, Hop, HopEnds, HopFacts, ProxiedFacts, RequireInfo, RuleInfo};
+use crate::resolved::{
+    DefaultInfo, EndToEnd, Endpoint, FlowInfo, Hop, HopEnds, HopFacts, ProxiedFacts, RequireInfo, RuleInfo,
+};
 
 /// What one file's nodes, flows and policies use.
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
@@ -201,7 +203,8 @@ pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
             continue;
         }
         let location = flow.at(db, decl.from.span.cover(decl.to.span));
-        for hop in &info.hops {
+        let end_to_end = end_to_end(db, info);
+        for (position, hop) in info.hops.iter().enumerate() {
             let (from_zone, to_zone) = (node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
             let (from, to) = (from_zone.map(|z| zone_info(db, z)), to_zone.map(|z| zone_info(db, z)));
             let protocol = hop.protocol.map(|p| protocol_info(db, p));
@@ -219,6 +222,8 @@ pub fn file_hops(db: &dyn Db, file: SourceFile) -> Vec<HopFacts<'_>> {
                 protocol_title: protocol.map(|p| p.title.clone()),
                 protocol_location: hop.protocol.map(|p| p.name_location(db)),
                 location: location.clone(),
+                end_to_end: end_to_end.clone(),
+                position,
             });
         }
     }
@@ -250,6 +255,23 @@ pub struct RouteNumberAt<'db> {
     pub span: Span,
 }
 
+/// A flow through proxies from its origin to its final destination, as end-to-end rules see it;
+/// `None` for a direct flow (each of its hops is the flow) or one without hops.
+pub fn end_to_end<'db>(db: &'db dyn Db, info: &FlowInfo<'db>) -> Option<EndToEnd<'db>> {
+    if info.via.is_empty() {
+        return None;
+    }
+    let (first, last) = (info.hops.first()?, info.hops.last()?);
+    let hop = Hop { from: first.from, to: last.to, ..last.clone() };
+    let ends = HopEnds {
+        from_node: hop.from.node,
+        to_node: hop.to.node,
+        from_zone: node_info(db, hop.from.node).zone,
+        to_zone: node_info(db, hop.to.node).zone,
+    };
+    Some(EndToEnd { hop, ends })
+}
+
 /// What the proxied-path check needs of each of one file's flows that go `via` proxies (not
 /// `local`, not marked `intended`, with hops).
 #[salsa::tracked(returns(ref))]
@@ -261,10 +283,9 @@ pub fn file_proxied<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ProxiedFacts<
         if info.local || info.intended || info.via.is_empty() {
             continue;
         }
-        let (Some(first), Some(last)) = (info.hops.first(), info.hops.last()) else { continue };
+        let Some(end_to_end) = end_to_end(db, info) else { continue };
+        let via_end = decl.via.last().map_or(decl.to.span.end, |p| p.span.end);
         let zone = |node: Item<'db>| node_info(db, node).zone;
-        let end_to_end = Hop { from: first.from, to: last.to, ..last.clone() };
-        let from_zone = zone(first.from.node);
         let hops = info
             .hops
             .iter()
@@ -279,14 +300,13 @@ pub fn file_proxied<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ProxiedFacts<
             })
             .collect();
         out.push(ProxiedFacts {
-            to_zone: zone(last.to.node),
-            from_zone,
             hops,
             flow_text: decl.ends_text(),
             proxies: info.via.iter().map(|e| e.node.name(db).clone()).collect(),
-            to_node_name: last.to.node.name(db).clone(),
-            from_zone_name: from_zone.map(|z| zone_info(db, z).name.clone()),
+            to_node_name: end_to_end.hop.to.node.name(db).clone(),
+            from_zone_name: end_to_end.ends.from_zone.map(|z| zone_info(db, z).name.clone()),
             location: flow.at(db, decl.from.span.cover(decl.to.span)),
+            intended_at: flow.at(db, Span::new(via_end, via_end)),
             end_to_end,
         });
     }

@@ -2,10 +2,13 @@
 //! `policy` block indexed by what they can match (`policy/index.rs`), so that deciding a hop
 //! costs the rules that name its zones, nodes or protocol, not the whole policy.
 //!
-//! A hop is denied when a `deny` rule matches it; otherwise it is allowed when an `allow` rule
-//! matches it; otherwise the policy's `default` decides (no `default`: allowed). When several
-//! rules of the deciding action match, the first written decides (spec order of the files, then
-//! order in the file), so the same spec always names the same rule.
+//! A hop rule (`deny internet -> ssms`) matches a hop by the hop's two ends; an end-to-end rule
+//! (`deny flows internet -> ssms`) matches every hop of a flow by the flow's origin and final
+//! destination, with the last hop's protocol and ports, whatever proxies it goes through. A hop
+//! is denied when a `deny` rule of either kind matches it; otherwise it is allowed when an
+//! `allow` rule matches it; otherwise the policy's `default` decides (no `default`: allowed).
+//! When several rules of the deciding action match, the first written decides (spec order of the
+//! files, then order in the file), so the same spec always names the same rule.
 
 pub mod cite;
 pub mod index;
@@ -17,6 +20,8 @@ pub use index::{PolicyIndex, policy_index};
 use crate::facts::SpecPolicy;
 use crate::items::Item;
 use crate::resolved::{Hop, RuleInfo, RuleScopeInfo, Selector, ServiceMatch};
+
+pub use crate::resolved::PolicyHop;
 
 /// What the policy says about one hop, and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,10 +58,9 @@ impl<'db> HopEnds<'db> {
 pub fn decide<'a, 'db>(
     policy: &'a SpecPolicy<'db>,
     index: &PolicyIndex<'db>,
-    hop: &Hop<'db>,
-    ends: HopEnds<'db>,
+    hop: PolicyHop<'_, 'db>,
 ) -> Decision<'a, 'db> {
-    decide_matching(policy, index, hop, ends, &mut Vec::new())
+    decide_matching(policy, index, hop, &mut Vec::new())
 }
 
 /// The policy's decision on a hop, leaving in `matched` the index of every rule that matches it,
@@ -64,12 +68,11 @@ pub fn decide<'a, 'db>(
 pub fn decide_matching<'a, 'db>(
     policy: &'a SpecPolicy<'db>,
     index: &PolicyIndex<'db>,
-    hop: &Hop<'db>,
-    ends: HopEnds<'db>,
+    hop: PolicyHop<'_, 'db>,
     matched: &mut Vec<u32>,
 ) -> Decision<'a, 'db> {
     matched.clear();
-    matching(policy, index, hop, ends, |i| matched.push(i));
+    matching(policy, index, hop, |i| matched.push(i));
     matched.sort_unstable();
     matched.dedup();
     let first = |action: Action| {
@@ -91,12 +94,11 @@ pub fn decide_matching<'a, 'db>(
 pub fn matching<'db>(
     policy: &SpecPolicy<'db>,
     index: &PolicyIndex<'db>,
-    hop: &Hop<'db>,
-    ends: HopEnds<'db>,
+    hop: PolicyHop<'_, 'db>,
     mut found: impl FnMut(u32),
 ) {
-    index.candidates(hop.protocol, ends, |i| {
-        if policy.rules.get(i as usize).is_some_and(|rule| matches(rule, hop, ends)) {
+    index.candidates(hop, |i| {
+        if policy.rules.get(i as usize).is_some_and(|rule| matches_hop(rule, hop)) {
             found(i);
         }
     });
@@ -107,15 +109,14 @@ pub fn matching<'db>(
 pub fn cleartext_accepted<'a, 'db>(
     policy: &'a SpecPolicy<'db>,
     index: &PolicyIndex<'db>,
-    hop: &Hop<'db>,
-    ends: HopEnds<'db>,
+    hop: PolicyHop<'_, 'db>,
 ) -> Option<&'a RuleInfo<'db>> {
     let mut first: Option<u32> = None;
-    index.candidates(hop.protocol, ends, |i| {
+    index.candidates(hop, |i| {
         if first.is_none_or(|f| i < f)
             && let Some(rule) = policy.rules.get(i as usize)
             && rule.cleartext
-            && matches(rule, hop, ends)
+            && matches_hop(rule, hop)
         {
             first = Some(i);
         }
@@ -123,11 +124,18 @@ pub fn cleartext_accepted<'a, 'db>(
     first.and_then(|i| policy.rules.get(i as usize))
 }
 
+/// True when the rule matches the hop: a hop rule by the hop, an end-to-end rule by its flow.
+pub fn matches_hop<'db>(rule: &RuleInfo<'db>, hop: PolicyHop<'_, 'db>) -> bool {
+    let (seen, ends) = hop.seen_by(rule.end_to_end);
+    matches(rule, seen, ends)
+}
+
 fn selects(selector: &Selector<'_>, zone: Option<Item<'_>>, node: Item<'_>) -> bool {
     selector.any || selector.targets.iter().any(|&t| Some(t) == zone || t == node)
 }
 
-/// True when the rule matches the hop: its scope and one of its services (or it has none).
+/// True when the rule's scope takes in these ends and one of its services (or it has none) the
+/// hop's protocol or ports, whatever kind the rule is: [`matches_hop`] chooses what it sees.
 pub fn matches<'db>(rule: &RuleInfo<'db>, hop: &Hop<'db>, ends: HopEnds<'db>) -> bool {
     if !rule.valid {
         return false;
@@ -154,15 +162,23 @@ pub fn matches<'db>(rule: &RuleInfo<'db>, hop: &Hop<'db>, ends: HopEnds<'db>) ->
 }
 
 /// True when `cover` matches every hop `rule` matches, whatever the spec's hops: each side of
-/// `rule` is `any` only where `cover`'s is, and otherwise names only zones and nodes `cover`'s
-/// names too (`within Z` is covered by `within` or by `Z -> Z`); and each service of `rule` is
-/// one of `cover`'s (the same protocol, or ports within `cover`'s ports), or `cover` names no
-/// services. A zone does not cover the nodes written in it here: that takes resolving them.
-/// Both rules must be valid.
-pub fn covers(cover: &RuleInfo<'_>, rule: &RuleInfo<'_>) -> bool {
-    fn side(cover: &Selector<'_>, rule: &Selector<'_>) -> bool {
-        cover.any || (!rule.any && rule.targets.iter().all(|t| cover.targets.contains(t)))
-    }
+/// `rule` is `any` only where `cover`'s is, and otherwise names only zones and nodes that
+/// `cover`'s takes in — the same zone or node, or the zone a node sits in (`zone_of`) — (`within
+/// Z` is covered by `within` or by `Z -> Z`); and each service of `rule` is one of `cover`'s (the
+/// same protocol, or ports within `cover`'s ports), or `cover` names no services. Both rules
+/// must be valid and of one kind: a hop rule and an end-to-end rule see different things.
+pub fn covers<'db>(
+    cover: &RuleInfo<'db>,
+    rule: &RuleInfo<'db>,
+    zone_of: &impl Fn(Item<'db>) -> Option<Item<'db>>,
+) -> bool {
+    let side = |cover: &Selector<'db>, rule: &Selector<'db>| {
+        cover.any
+            || (!rule.any
+                && rule.targets.iter().all(|t| {
+                    cover.targets.contains(t) || zone_of(*t).is_some_and(|zone| cover.targets.contains(&zone))
+                }))
+    };
     let scope = match (&cover.scope, &rule.scope) {
         (RuleScopeInfo::Between { from: cf, to: ct }, RuleScopeInfo::Between { from, to }) => {
             side(cf, from) && side(ct, to)
@@ -180,6 +196,7 @@ pub fn covers(cover: &RuleInfo<'_>, rule: &RuleInfo<'_>) -> bool {
     };
     cover.valid
         && rule.valid
+        && cover.end_to_end == rule.end_to_end
         && scope
         && (cover.services.is_empty()
             || (!rule.services.is_empty()

@@ -11,7 +11,7 @@ use crate::export::export;
 use crate::items::{Item, ItemKind, file_items};
 use crate::net::Network;
 use crate::policy::cite::Citer;
-use crate::policy::{HopEnds, decide, policy_index};
+use crate::policy::{HopEnds, PolicyHop, decide, policy_index};
 use crate::resolve::node_info;
 use crate::resolved::{Endpoint, Hop};
 
@@ -186,7 +186,8 @@ fn missing(db: &dyn Db, model: &Model, query: &Query) -> (Option<Decision>, Opti
     };
     let ends = HopEnds::of(&hop, node_info(db, a).zone, node_info(db, b).zone);
     let policy = crate::facts::spec_policy(db);
-    let decision = Citer::default().state(db, policy, decide(policy, policy_index(db), &hop, ends));
+    let decision =
+        Citer::default().state(db, policy, decide(policy, policy_index(db), PolicyHop::new(&hop, ends, None)));
     let port = query.to_port.clone().unwrap_or_else(|| "<input>".into());
     (Some(decision), Some(format!("flow {from}.<output> -> {to}.{port}")))
 }

@@ -173,6 +173,58 @@ pub struct HopFacts<'db> {
     pub protocol_location: Option<Location>,
     /// The flow's two ends as written: where its diagnostics point.
     pub location: Location,
+    /// For a hop of a flow through proxies: the flow from its origin to its final destination,
+    /// which end-to-end rules match; `None` when the flow is direct (the hop is the flow).
+    pub end_to_end: Option<EndToEnd<'db>>,
+    /// Which hop of its flow this is, from 0.
+    pub position: usize,
+}
+
+impl<'db> HopFacts<'db> {
+    /// The hop as the policy decides it.
+    pub fn policy_hop(&self) -> PolicyHop<'_, 'db> {
+        let ends = HopEnds {
+            from_node: self.hop.from.node,
+            to_node: self.hop.to.node,
+            from_zone: self.from_zone,
+            to_zone: self.to_zone,
+        };
+        PolicyHop::new(&self.hop, ends, self.end_to_end.as_ref())
+    }
+}
+
+/// A flow through proxies seen from its origin to its final destination, as one hop: the first
+/// hop's source, the last hop's destination, protocol and ports.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct EndToEnd<'db> {
+    pub hop: Hop<'db>,
+    pub ends: HopEnds<'db>,
+}
+
+/// A hop as the policy decides it: the hop and where it runs, which hop rules match; and its
+/// flow from origin to final destination, which end-to-end rules (`deny flows a -> b`) match.
+/// For a direct flow the two are the same.
+#[derive(Clone, Copy, Debug)]
+pub struct PolicyHop<'a, 'db> {
+    pub hop: &'a Hop<'db>,
+    pub ends: HopEnds<'db>,
+    pub flow: &'a Hop<'db>,
+    pub flow_ends: HopEnds<'db>,
+}
+
+impl<'a, 'db> PolicyHop<'a, 'db> {
+    /// A hop of a flow: `end_to_end` is the flow's, `None` when the flow is this one hop.
+    pub fn new(hop: &'a Hop<'db>, ends: HopEnds<'db>, end_to_end: Option<&'a EndToEnd<'db>>) -> Self {
+        match end_to_end {
+            Some(flow) => PolicyHop { hop, ends, flow: &flow.hop, flow_ends: flow.ends },
+            None => PolicyHop { hop, ends, flow: hop, flow_ends: ends },
+        }
+    }
+
+    /// The hop, or the flow for an end-to-end rule: what a rule of that kind matches.
+    pub fn seen_by(&self, end_to_end: bool) -> (&'a Hop<'db>, HopEnds<'db>) {
+        if end_to_end { (self.flow, self.flow_ends) } else { (self.hop, self.ends) }
+    }
 }
 
 /// What the proxied-path check needs of one flow that goes `via` proxies: its origin and final
@@ -180,9 +232,7 @@ pub struct HopFacts<'db> {
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct ProxiedFacts<'db> {
     /// From the flow's origin to its final destination.
-    pub end_to_end: Hop<'db>,
-    pub from_zone: Option<Item<'db>>,
-    pub to_zone: Option<Item<'db>>,
+    pub end_to_end: EndToEnd<'db>,
     /// The hops the flow opens, with their ends' zones.
     pub hops: Vec<(Hop<'db>, HopEnds<'db>)>,
     /// The flow as written (`evil.https -> ssms.management`) and its proxies' node names.
@@ -191,6 +241,8 @@ pub struct ProxiedFacts<'db> {
     pub to_node_name: Name,
     pub from_zone_name: Option<Name>,
     pub location: Location,
+    /// Just after the flow's last proxy: where `intended` goes.
+    pub intended_at: Location,
 }
 
 /// Where a hop runs: its ends' nodes and zones.
@@ -247,6 +299,12 @@ pub struct RuleInfo<'db> {
     pub action: Action,
     /// `allow cleartext`: hops it matches may be cleartext across trust levels.
     pub cleartext: bool,
+    /// `allow flows a -> b`: the rule matches every hop of a flow whose origin and final
+    /// destination (with the last hop's protocol and ports) it matches, whatever proxies the flow
+    /// goes through; otherwise it matches each hop by the hop's own ends.
+    pub end_to_end: bool,
+    /// The span of `allow` or `deny`.
+    pub action_span: Span,
     /// False when a name in the rule did not resolve (reported); such a rule matches nothing,
     /// rather than more than it says.
     pub valid: bool,

@@ -61,6 +61,7 @@ pub const KEYWORDS: &[&str] = &[
     "allow",
     "deny",
     "within",
+    "flows",
     "any",
     "require",
     "across",

@@ -7,10 +7,10 @@ use super::defs::Definition;
 use super::index::{Ref, ref_at};
 use portolan::db::{Db, SourceFile};
 use portolan::eval::eval_ports;
-use portolan::facts::spec_policy;
+use portolan::facts::{end_to_end, spec_policy};
 use portolan::items::{Item, ItemKind, file_items, parse_file};
 use portolan::policy::cite::Citer;
-use portolan::policy::{HopEnds, decide, policy_index};
+use portolan::policy::{HopEnds, PolicyHop, decide, policy_index};
 use portolan::resolve::{ParamEnv, component_info, flow_info, node_info, protocol_info, zone_info};
 use portolan::resolved::NodePort;
 use portolan::scope::declared_kind;
@@ -58,9 +58,10 @@ fn flow_hover(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Hover> {
     }
     let (policy, index) = (spec_policy(db), policy_index(db));
     let mut citer = Citer::default();
+    let end_to_end = end_to_end(db, info);
     for (n, hop) in info.hops.iter().enumerate() {
         let ends = HopEnds::of(hop, node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
-        let decision = citer.state(db, policy, decide(policy, index, hop, ends));
+        let decision = citer.state(db, policy, decide(policy, index, PolicyHop::new(hop, ends, end_to_end.as_ref())));
         text.push_str(&format!(
             "\n- hop {}: `{}` → `{}` on {}: {}",
             n + 1,

@@ -1,5 +1,5 @@
 //! The checked model as plain data: what `portolan build` writes as `model.json` (format
-//! `portolan-model`, version 2, documented in `spec/model.md`) and what every emitter reads.
+//! `portolan-model`, version 3, documented in `spec/model.md`) and what every emitter reads.
 //!
 //! This crate depends on no other crate of the compiler: the core's export builds a [`Model`]
 //! from the database, and the emitters, which depend on this crate alone, never see more.
@@ -21,7 +21,7 @@ pub use crate::trust::Trust;
 /// The value of the model's `format` field.
 pub const FORMAT: &str = "portolan-model";
 /// The version of the model's shape; it changes when a field changes meaning or disappears.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Model {

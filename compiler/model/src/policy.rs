@@ -85,6 +85,10 @@ pub struct Rule {
     pub action: Action,
     /// `allow cleartext`: the hops it matches may be cleartext across trust levels.
     pub cleartext: bool,
+    /// `allow flows a -> b`: the rule matches every hop of a flow whose origin and final
+    /// destination it matches (with the last hop's protocol and ports), whatever proxies the
+    /// flow goes through; `false`: it matches each hop by the hop's own ends.
+    pub end_to_end: bool,
     pub scope: Scope,
     /// Empty: every protocol and port.
     pub services: Vec<Service>,
@@ -94,6 +98,7 @@ pub struct Rule {
 
 /// A connection a rule may match: from a node of a zone to a node of a zone, on ports, with a
 /// protocol (`None` for ports a rule names without a listener behind them).
+#[derive(Clone, Copy)]
 pub struct Connection<'a> {
     pub from_node: &'a str,
     pub from_zone: &'a str,
@@ -103,10 +108,31 @@ pub struct Connection<'a> {
     pub ports: &'a PortSet,
 }
 
+/// A hop as a rule sees it: the hop itself, and its flow from origin to final destination (with
+/// the last hop's protocol and ports). For a direct flow both are the hop.
+pub struct HopInFlow<'a> {
+    pub hop: Connection<'a>,
+    pub flow: Connection<'a>,
+}
+
+impl<'a> HopInFlow<'a> {
+    /// A connection that is a whole flow: both kinds of rule see it.
+    pub fn direct(c: Connection<'a>) -> HopInFlow<'a> {
+        HopInFlow { hop: c, flow: c }
+    }
+}
+
 impl Rule {
-    /// True when the rule matches the connection, as the checker decides: the scope takes in its
-    /// ends; no `on` matches everything, a protocol matches its own hops, and ports match when,
-    /// for an `allow`, they include all of the connection's ports and, for a `deny`, share one.
+    /// True when the rule matches the hop, as the checker decides: a hop rule by the hop, an
+    /// end-to-end rule by its flow.
+    pub fn matches_hop(&self, h: &HopInFlow<'_>) -> bool {
+        self.matches(if self.end_to_end { &h.flow } else { &h.hop })
+    }
+
+    /// True when the rule's scope takes in the connection's ends and its services the
+    /// connection: no `on` matches everything, a protocol matches its own hops, and ports match
+    /// when, for an `allow`, they include all of the connection's ports and, for a `deny`, share
+    /// one. Which connection a rule is to see is [`Rule::matches_hop`]'s choice.
     pub fn matches(&self, c: &Connection<'_>) -> bool {
         let scope = match &self.scope {
             Scope::Between { from, to } => from.matches(c.from_node, c.from_zone) && to.matches(c.to_node, c.to_zone),
@@ -141,8 +167,8 @@ pub struct Decision {
 impl Policy {
     /// A `deny` rule that matches denies; else an `allow` rule that matches allows; else the
     /// default decides (no default: allowed).
-    pub fn decide(&self, c: &Connection<'_>) -> Decision {
-        let first = |action: Action| self.rules.iter().position(|r| r.action == action && r.matches(c));
+    pub fn decide(&self, h: &HopInFlow<'_>) -> Decision {
+        let first = |action: Action| self.rules.iter().position(|r| r.action == action && r.matches_hop(h));
         if let Some(rule) = first(Action::Deny) {
             return Decision { allowed: false, rule: Some(rule) };
         }

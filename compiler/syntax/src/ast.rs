@@ -380,8 +380,13 @@ impl PolicyStmt {
 pub struct RuleStmt {
     pub docs: Docs,
     pub action: Action,
+    /// The span of `allow` or `deny`.
+    pub action_span: Span,
     /// `allow cleartext`: the rule also accepts cleartext across trust levels.
     pub cleartext: Option<Span>,
+    /// `deny flows a -> b`: the rule matches a flow by its origin and final destination, through
+    /// any proxies, rather than each hop by its two ends. The span of `flows`.
+    pub end_to_end: Option<Span>,
     pub scope: RuleScope,
     /// Empty: every protocol and port.
     pub services: Vec<Service>,

@@ -245,6 +245,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_within | Rule::within => "`within`",
         Rule::kw_any => "`any`",
         Rule::kw_cleartext | Rule::allow_cleartext => "`allow cleartext`",
+        Rule::kw_flows | Rule::end_to_end => "`flows`",
         Rule::item_start => "an item",
         Rule::use_alias => "`as`",
         Rule::use_glob => "`.*`",

@@ -677,7 +677,9 @@ impl Lower {
         let whole = span(&pair);
         let mut docs = Docs::default();
         let mut action = Action::Allow;
+        let mut action_span = Span::EMPTY;
         let mut cleartext = None;
+        let mut end_to_end = None;
         let mut selectors = Vec::new();
         let mut within = None;
         let mut services = Vec::new();
@@ -685,11 +687,16 @@ impl Lower {
         for child in pair.into_inner() {
             match child.as_rule() {
                 Rule::docs => docs = self.docs(child),
-                Rule::action => action = action_of(&child),
+                Rule::action => {
+                    action = action_of(&child);
+                    action_span = span(&child);
+                }
                 Rule::allow_cleartext => {
                     action = Action::Allow;
+                    action_span = span(&child);
                     cleartext = child.into_inner().find(|p| p.as_rule() == Rule::kw_cleartext).map(|p| span(&p));
                 }
+                Rule::end_to_end => end_to_end = Some(span(&child)),
                 Rule::selector => selectors.push(self.selector(child)),
                 Rule::within => {
                     within = child.into_inner().find(|p| p.as_rule() == Rule::selector).map(|p| self.selector(p));
@@ -717,7 +724,7 @@ impl Lower {
                 }
             }
         };
-        RuleStmt { docs, action, cleartext, scope, services, label, span: whole }
+        RuleStmt { docs, action, action_span, cleartext, end_to_end, scope, services, label, span: whole }
     }
 
     fn selector(&mut self, pair: Pair<'_, Rule>) -> Selector {

@@ -7,7 +7,7 @@ syntax keyword portolanItem use protocol component zone node flow policy
 syntax keyword portolanKeyword as param on optional shared relay configurable when not local trust cidr address in via route
 syntax keyword portolanKeyword default require across within encrypted
 syntax keyword portolanPortKind listen connect peer
-syntax keyword portolanAction allow deny cleartext
+syntax keyword portolanAction allow deny cleartext flows
 syntax keyword portolanConstant untrusted dmz internal restricted any true false
 syntax keyword portolanType port int bool string
 syntax match portolanTransport /\<\(tcp+udp\|udp+tcp\|tcp\|udp\)\>/

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::facts::SpecPolicy;
 use crate::items::Item;
-use crate::policy::{HopEnds, PolicyIndex, cleartext_accepted};
+use crate::policy::{PolicyIndex, cleartext_accepted};
 use crate::resolved::{HopFacts, Trust};
 
 /// The encrypted protocol users usually mean instead of a cleartext one.
@@ -42,8 +42,7 @@ pub fn check_hop<'db>(
     if least != Trust::Untrusted && requirement.is_none() {
         return None;
     }
-    let ends = HopEnds::of(&facts.hop, facts.from_zone, facts.to_zone);
-    if cleartext_accepted(policy, index, &facts.hop, ends).is_some() {
+    if cleartext_accepted(policy, index, facts.policy_hop()).is_some() {
         return None;
     }
     let protocol = facts.protocol_title.clone().unwrap_or_else(|| "traffic".into());

@@ -1,5 +1,6 @@
 //! P301: a flow the zone policy denies, pointing at the flow and at the rule (or the default).
-//! What the policy decides is `crate::policy`'s; this check says it.
+//! What the policy decides is `crate::policy`'s; this check says it: once per denied hop, or,
+//! when an end-to-end rule denies the flow through proxies, once for the flow.
 
 use super::describe;
 use super::edit;
@@ -9,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::facts::SpecPolicy;
 use crate::items::Item;
 use crate::policy::Decision;
+use crate::resolve::{protocol_info, zone_info};
 use crate::resolved::HopFacts;
 
 fn zone_phrase(name: &Option<portolan_syntax::Name>) -> String {
@@ -34,6 +36,28 @@ pub fn check_hop<'db>(
     );
     match decision {
         Decision::Allowed(_) => None,
+        Decision::Denied(rule) if rule.end_to_end && facts.end_to_end.is_some() => {
+            // Every hop of the flow is denied by it: say so once, of the flow.
+            let flow = facts.end_to_end.as_ref().filter(|_| facts.position == 0)?;
+            let label = describe::label_suffix(&rule.label);
+            let zone = |z: Option<crate::items::Item<'db>>| z.map(|z| zone_info(db, z).name.clone());
+            let protocol =
+                flow.hop.protocol.map_or_else(|| "traffic".to_string(), |p| protocol_info(db, p).title.clone());
+            let what = format!(
+                "{protocol} ({}) from `{}` in {} to `{}` in {}, through its proxies",
+                flow.hop.ports.describe(),
+                facts.from_node_name,
+                zone_phrase(&zone(flow.ends.from_zone)),
+                flow.hop.to.node.name(db),
+                zone_phrase(&zone(flow.ends.to_zone))
+            );
+            Some(
+                Diagnostic::new(Code::PolicyViolation, format!("the policy denies {what}"))
+                    .primary(facts.location.clone(), "this flow")
+                    .secondary(rule.policy.at(db, rule.span), format!("denied end to end by this rule{label}"))
+                    .help("remove the flow, or narrow the `deny flows` rule if this traffic is intended"),
+            )
+        }
         Decision::Denied(rule) => {
             let label = describe::label_suffix(&rule.label);
             Some(

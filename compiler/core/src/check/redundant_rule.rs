@@ -17,19 +17,26 @@ use crate::resolved::RuleInfo;
 
 /// The first written rule of the same action, other than the `i`th, that matches every hop
 /// `rule` matches (and, when both match the same hops, is written before it).
-fn covering(policy: &SpecPolicy<'_>, index: &PolicyIndex<'_>, i: u32, rule: &RuleInfo<'_>) -> Option<u32> {
+fn covering<'db>(
+    db: &'db dyn Db,
+    policy: &SpecPolicy<'db>,
+    index: &PolicyIndex<'db>,
+    i: u32,
+    rule: &RuleInfo<'db>,
+) -> Option<u32> {
     if !rule.valid {
         return None;
     }
+    let zone_of = super::shadowed_rule::zone_of(db);
     let mut first: Option<u32> = None;
-    index.covering(rule, |j| {
+    index.covering(rule, &zone_of, |j| {
         if j != i
             && first.is_none_or(|f| j < f)
             && let Some(cover) = policy.rules.get(j as usize)
             && cover.action == rule.action
             && (cover.cleartext || !rule.cleartext)
-            && covers(cover, rule)
-            && (j < i || !(covers(rule, cover) && (rule.cleartext || !cover.cleartext)))
+            && covers(cover, rule, &zone_of)
+            && (j < i || !(covers(rule, cover, &zone_of) && (rule.cleartext || !cover.cleartext)))
         {
             first = Some(j);
         }
@@ -51,7 +58,7 @@ pub fn check(
         if !rule.policy.is_user(db) || shadow.is_some() {
             continue;
         }
-        let Some(cover) = covering(policy, index, i, rule).and_then(|j| policy.rules.get(j as usize)) else {
+        let Some(cover) = covering(db, policy, index, i, rule).and_then(|j| policy.rules.get(j as usize)) else {
             continue;
         };
         let action = rule.action.keyword();

@@ -18,9 +18,9 @@ use crate::eval::names_in_ports;
 use crate::facts::SpecPolicy;
 use crate::items::{Item, ItemKind, file_items};
 use crate::policy::cite::Citer;
-use crate::policy::{HopEnds, PolicyIndex, decide, policy_index};
+use crate::policy::{HopEnds, PolicyHop, PolicyIndex, decide, policy_index};
 use crate::resolve::{component_info, flow_info, node_info, protocol_info, zone_info};
-use crate::resolved::{Endpoint, Hop, NodeInfo, NodePort, Trust};
+use crate::resolved::{EndToEnd, Endpoint, Hop, NodeInfo, NodePort, Trust};
 
 /// The model of the user's spec. Call it on a spec that checks without errors: items that did
 /// not resolve are left out.
@@ -72,9 +72,9 @@ struct Decisions<'a, 'db> {
 }
 
 impl<'db> Decisions<'_, 'db> {
-    fn of(&mut self, db: &'db dyn Db, hop: &Hop<'db>) -> Decision {
+    fn of(&mut self, db: &'db dyn Db, hop: &Hop<'db>, end_to_end: Option<&EndToEnd<'db>>) -> Decision {
         let ends = HopEnds::of(hop, node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
-        let decision = decide(self.policy, self.index, hop, ends);
+        let decision = decide(self.policy, self.index, PolicyHop::new(hop, ends, end_to_end));
         self.citer.state(db, self.policy, decision)
     }
 }
@@ -242,6 +242,7 @@ fn route<'db>(
     let number = model.routes.len() + 1;
     let mut hops = Vec::new();
     let mut unnamed: Vec<Item<'db>> = Vec::new();
+    let end_to_end = crate::facts::end_to_end(db, info);
     for (index, hop) in info.hops.iter().enumerate() {
         let kind = match () {
             _ if info.local => HopKind::Local,
@@ -272,7 +273,7 @@ fn route<'db>(
             route: number,
             hop: index + 1,
             kind,
-            decision: (kind != HopKind::Local).then(|| decisions.of(db, hop)),
+            decision: (kind != HopKind::Local).then(|| decisions.of(db, hop, end_to_end.as_ref())),
         });
     }
     model.routes.push(Route {

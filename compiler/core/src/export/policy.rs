@@ -41,6 +41,7 @@ pub fn policy<'db>(
         .map(|r| Rule {
             action: action(r.action),
             cleartext: r.cleartext,
+            end_to_end: r.end_to_end,
             scope: match &r.scope {
                 RuleScopeInfo::Between { from, to } => Scope::Between { from: selector(from), to: selector(to) },
                 RuleScopeInfo::Within(zones) => Scope::Within { zones: selector(zones) },

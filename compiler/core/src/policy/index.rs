@@ -1,10 +1,12 @@
-//! The policy's rules by what they can match: by the zone or node (or `any`) each side names,
-//! then by protocol. A hop looks up the few buckets its ends and protocol select, so deciding it
-//! costs the rules written for those zones, nodes and protocol, whatever the policy's size.
+//! The policy's rules by what they can match: hop rules and end-to-end rules apart, then by the
+//! zone or node (or `any`) each side names, then by protocol. A hop looks up the few buckets its
+//! ends and protocol select (and those its flow's origin, destination and protocol select), so
+//! deciding it costs the rules written for those zones, nodes and protocol, whatever the
+//! policy's size.
 
 use rustc_hash::FxHashMap;
 
-use super::HopEnds;
+use super::{HopEnds, PolicyHop};
 use crate::db::Db;
 use crate::facts::spec_policy;
 use crate::items::Item;
@@ -57,48 +59,45 @@ impl<'db> Bucket<'db> {
     }
 }
 
-/// Every valid rule of the spec's policy, in buckets by the sides its scope names.
+/// Rules of one kind (hop or end-to-end) in buckets by the sides their scopes name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
-pub struct PolicyIndex<'db> {
+struct Scopes<'db> {
     between: FxHashMap<(Side<'db>, Side<'db>), Bucket<'db>>,
     within: FxHashMap<Side<'db>, Bucket<'db>>,
+}
+
+/// Every valid rule of the spec's policy: hop rules and end-to-end rules, each kind in buckets by
+/// the sides its scope names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct PolicyIndex<'db> {
+    hops: Scopes<'db>,
+    flows: Scopes<'db>,
 }
 
 fn sides<'db>(selector: &Selector<'db>) -> Vec<Side<'db>> {
     if selector.any { vec![Side::Any] } else { selector.targets.iter().map(|&t| Side::Named(t)).collect() }
 }
 
-impl<'db> PolicyIndex<'db> {
-    pub fn new(rules: &[RuleInfo<'db>]) -> PolicyIndex<'db> {
-        let mut index = PolicyIndex::default();
-        for (i, rule) in rules.iter().enumerate() {
-            // A rule with a name that did not resolve matches nothing.
-            let Ok(i) = u32::try_from(i) else { break };
-            if !rule.valid {
-                continue;
-            }
-            match &rule.scope {
-                RuleScopeInfo::Between { from, to } => {
-                    let to = sides(to);
-                    for f in sides(from) {
-                        for &t in &to {
-                            index.between.entry((f, t)).or_default().add(i, rule);
-                        }
+impl<'db> Scopes<'db> {
+    fn add(&mut self, i: u32, rule: &RuleInfo<'db>) {
+        match &rule.scope {
+            RuleScopeInfo::Between { from, to } => {
+                let to = sides(to);
+                for f in sides(from) {
+                    for &t in &to {
+                        self.between.entry((f, t)).or_default().add(i, rule);
                     }
                 }
-                RuleScopeInfo::Within(zones) => {
-                    for side in sides(zones) {
-                        index.within.entry(side).or_default().add(i, rule);
-                    }
+            }
+            RuleScopeInfo::Within(zones) => {
+                for side in sides(zones) {
+                    self.within.entry(side).or_default().add(i, rule);
                 }
             }
         }
-        index
     }
 
-    /// Calls `visit` with every rule that may match a hop between these ends with this
-    /// protocol (some more than once); the caller tests each.
-    pub fn candidates(&self, protocol: Option<Item<'db>>, ends: HopEnds<'db>, mut visit: impl FnMut(u32)) {
+    fn candidates(&self, protocol: Option<Item<'db>>, ends: HopEnds<'db>, visit: &mut impl FnMut(u32)) {
         let named = |zone: Option<Item<'db>>, node: Item<'db>| {
             [Some(Side::Any), zone.map(Side::Named), Some(Side::Named(node))]
         };
@@ -106,7 +105,7 @@ impl<'db> PolicyIndex<'db> {
         for f in named(ends.from_zone, ends.from_node).into_iter().flatten() {
             for &t in to.iter().flatten() {
                 if let Some(bucket) = self.between.get(&(f, t)) {
-                    bucket.visit(protocol, &mut visit);
+                    bucket.visit(protocol, &mut *visit);
                 }
             }
         }
@@ -115,18 +114,18 @@ impl<'db> PolicyIndex<'db> {
         {
             for side in [Side::Any, Side::Named(zone)] {
                 if let Some(bucket) = self.within.get(&side) {
-                    bucket.visit(protocol, &mut visit);
+                    bucket.visit(protocol, &mut *visit);
                 }
             }
         }
     }
 
-    /// Calls `visit` with every rule that may match everything `rule` matches (some more than
-    /// once; `rule` itself among them); the caller tests each with `policy::covers`. Such a rule
-    /// names `any` or the very zone or node of each of `rule`'s sides, and either no services,
-    /// ports, or (when `rule` names only protocols) its first protocol: so it sits in one of the
-    /// few buckets of `rule`'s first pair of sides.
-    pub fn covering(&self, rule: &RuleInfo<'db>, mut visit: impl FnMut(u32)) {
+    fn covering(
+        &self,
+        rule: &RuleInfo<'db>,
+        zone_of: &impl Fn(Item<'db>) -> Option<Item<'db>>,
+        visit: &mut impl FnMut(u32),
+    ) {
         let protocol = match rule.services.first() {
             Some(ServiceMatch::Protocol(p)) if rule.services.iter().all(|s| matches!(s, ServiceMatch::Protocol(_))) => {
                 Some(*p)
@@ -134,14 +133,23 @@ impl<'db> PolicyIndex<'db> {
             _ => None,
         };
         let first = |selector: &Selector<'db>| sides(selector).first().copied();
-        let with_any = |side: Side<'db>| if side == Side::Any { vec![Side::Any] } else { vec![side, Side::Any] };
+        // The sides a covering rule can name for this one: `any`, the very zone or node, or the
+        // node's zone.
+        let with_any = |side: Side<'db>| match side {
+            Side::Any => vec![Side::Any],
+            Side::Named(item) => {
+                let mut sides = vec![side, Side::Any];
+                sides.extend(zone_of(item).map(Side::Named));
+                sides
+            }
+        };
         match &rule.scope {
             RuleScopeInfo::Between { from, to } => {
                 let (Some(f), Some(t)) = (first(from), first(to)) else { return };
                 for f in with_any(f) {
                     for &t in &with_any(t) {
                         if let Some(bucket) = self.between.get(&(f, t)) {
-                            bucket.visit(protocol, &mut visit);
+                            bucket.visit(protocol, &mut *visit);
                         }
                     }
                 }
@@ -150,11 +158,11 @@ impl<'db> PolicyIndex<'db> {
                 let Some(z) = first(zones) else { return };
                 for side in with_any(z) {
                     if let Some(bucket) = self.within.get(&side) {
-                        bucket.visit(protocol, &mut visit);
+                        bucket.visit(protocol, &mut *visit);
                     }
                     for &other in &with_any(z) {
                         if let Some(bucket) = self.between.get(&(side, other)) {
-                            bucket.visit(protocol, &mut visit);
+                            bucket.visit(protocol, &mut *visit);
                         }
                     }
                 }
@@ -162,9 +170,64 @@ impl<'db> PolicyIndex<'db> {
         }
     }
 
+    fn len(&self) -> usize {
+        self.between.len() + self.within.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'db> PolicyIndex<'db> {
+    pub fn new(rules: &[RuleInfo<'db>]) -> PolicyIndex<'db> {
+        let mut index = PolicyIndex::default();
+        for (i, rule) in rules.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            // A rule with a name that did not resolve matches nothing.
+            if !rule.valid {
+                continue;
+            }
+            let scopes = if rule.end_to_end { &mut index.flows } else { &mut index.hops };
+            scopes.add(i, rule);
+        }
+        index
+    }
+
+    /// Calls `visit` with every rule that may match the hop (some more than once): hop rules
+    /// by the hop's ends and protocol, end-to-end rules by its flow's; the caller tests each.
+    pub fn candidates(&self, hop: PolicyHop<'_, 'db>, mut visit: impl FnMut(u32)) {
+        self.hops.candidates(hop.hop.protocol, hop.ends, &mut visit);
+        if !self.flows.is_empty() {
+            self.flows.candidates(hop.flow.protocol, hop.flow_ends, &mut visit);
+        }
+    }
+
+    /// Calls `visit` with every hop rule (not end-to-end) that may match a hop between these
+    /// ends with this protocol (some more than once).
+    pub fn hop_candidates(&self, protocol: Option<Item<'db>>, ends: HopEnds<'db>, mut visit: impl FnMut(u32)) {
+        self.hops.candidates(protocol, ends, &mut visit);
+    }
+
+    /// Calls `visit` with every rule of `rule`'s kind that may match everything `rule` matches
+    /// (some more than once; `rule` itself among them); the caller tests each with
+    /// `policy::covers`. Such a rule names `any`, the very zone or node, or the node's zone
+    /// (`zone_of`) for each of `rule`'s sides, and either no services, ports, or (when `rule`
+    /// names only protocols) its first protocol: so it sits in one of the few buckets of
+    /// `rule`'s first pair of sides.
+    pub fn covering(
+        &self,
+        rule: &RuleInfo<'db>,
+        zone_of: &impl Fn(Item<'db>) -> Option<Item<'db>>,
+        mut visit: impl FnMut(u32),
+    ) {
+        let scopes = if rule.end_to_end { &self.flows } else { &self.hops };
+        scopes.covering(rule, zone_of, &mut visit);
+    }
+
     /// How many buckets the index holds (for tests of its shape).
     pub fn buckets(&self) -> usize {
-        self.between.len() + self.within.len()
+        self.hops.len() + self.flows.len()
     }
 }
 

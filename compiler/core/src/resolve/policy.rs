@@ -49,6 +49,8 @@ pub fn policy_info<'db>(db: &'db dyn Db, item: Item<'db>) -> PolicyInfo<'db> {
                     policy: item,
                     action: rule.action,
                     cleartext: rule.cleartext.is_some(),
+                    end_to_end: rule.end_to_end.is_some(),
+                    action_span: rule.action_span,
                     valid: info.problems.len() == errors_before,
                     scope,
                     services,

@@ -2,7 +2,7 @@
 //! matrix of the rules that apply between each pair, the cleartext the policy accepts and why,
 //! and, for each node a `deny` rule names, its ports allowed or blocked from each zone.
 
-use portolan_model::policy::{Action, Connection, Policy, Rule, Scope, Selector, Service, Target};
+use portolan_model::policy::{Action, Connection, HopInFlow, Policy, Rule, Scope, Selector, Service, Target};
 use portolan_model::ports::{PortRange, PortSet};
 use portolan_model::{HopKind, Model, Node, PortKind, Trust};
 
@@ -25,6 +25,13 @@ pub fn blocks(model: &Model, out: &mut Vec<Block>) {
     out.push(Block::Heading(3, "Rules".into()));
     let rules = policy.rules.iter().enumerate().map(|(i, r)| rule_row(model, i, r)).collect();
     out.push(Block::Table(Table::new(&["No.", "Action", "From", "To", "On", "Why"], rules)));
+    if policy.rules.iter().any(|r| r.end_to_end) {
+        out.push(Block::Paragraph(
+            "A rule marked end to end matches a flow by its origin and final destination, whatever proxies it goes \
+             through, and decides every hop of it; the other rules match each hop by its own two ends."
+                .into(),
+        ));
+    }
     for require in &policy.requires {
         let why = require.label.clone().map_or_else(String::new, |l| format!(": {l}"));
         out.push(Block::Paragraph(format!(
@@ -73,12 +80,13 @@ fn services(rule: &Rule) -> String {
 
 fn rule_row(model: &Model, index: usize, rule: &Rule) -> Vec<String> {
     let action = if rule.cleartext { "allow cleartext" } else { rule.action.as_str() };
+    let action = if rule.end_to_end { format!("{action} (end to end)") } else { action.to_string() };
     let (from, to) = match &rule.scope {
         Scope::Between { from, to } => (selector(model, from), selector(model, to)),
         Scope::Within { zones } => (format!("within {}", selector(model, zones)), "the same zone".into()),
     };
     let why = rule.label.clone().unwrap_or_else(|| "—".into());
-    vec![(index + 1).to_string(), action.into(), from, to, services(rule), why]
+    vec![(index + 1).to_string(), action, from, to, services(rule), why]
 }
 
 /// True when a selector can take in some node of the zone.
@@ -138,17 +146,35 @@ fn matrix(model: &Model, policy: &Policy) -> Block {
 fn cleartext(model: &Model, policy: &Policy, out: &mut Vec<Block>) {
     let mut rows = Vec::new();
     for flow in model.flows.iter().filter(|f| !f.encrypted && f.kind != HopKind::Local && f.from_zone != f.to_zone) {
-        let ports = flow.port_set();
-        let connection = Connection {
-            from_node: &flow.from.node,
-            from_zone: &flow.from_zone,
-            to_node: &flow.to.node,
-            to_zone: &flow.to_zone,
-            protocol: Some(&flow.protocol),
-            ports: &ports,
+        // A hop through proxies is also seen, by end-to-end rules, as its route from the first
+        // hop's source to the last hop's destination.
+        let (first, last) = match model.routes.get(flow.route.wrapping_sub(1)) {
+            Some(route) if flow.kind == HopKind::Via => {
+                let hop = |i: Option<&usize>| i.and_then(|&i| model.flows.get(i)).unwrap_or(flow);
+                (hop(route.hops.first()), hop(route.hops.last()))
+            }
+            _ => (flow, flow),
         };
-        let Some((i, rule)) = policy.rules.iter().enumerate().find(|(_, r)| r.cleartext && r.matches(&connection))
-        else {
+        let (ports, flow_ports) = (flow.port_set(), last.port_set());
+        let hop = HopInFlow {
+            hop: Connection {
+                from_node: &flow.from.node,
+                from_zone: &flow.from_zone,
+                to_node: &flow.to.node,
+                to_zone: &flow.to_zone,
+                protocol: Some(&flow.protocol),
+                ports: &ports,
+            },
+            flow: Connection {
+                from_node: &first.from.node,
+                from_zone: &first.from_zone,
+                to_node: &last.to.node,
+                to_zone: &last.to_zone,
+                protocol: Some(&last.protocol),
+                ports: &flow_ports,
+            },
+        };
+        let Some((i, rule)) = policy.rules.iter().enumerate().find(|(_, r)| r.cleartext && r.matches_hop(&hop)) else {
             continue;
         };
         let node = |n: &str| model.node(n).map_or(n.to_string(), |n| n.title.clone());
@@ -213,14 +239,14 @@ fn per_node(model: &Model, policy: &Policy, node: &Node, out: &mut Vec<Block>) {
             let description = listener.map_or_else(|| "no listener of the node".into(), |p| p.usage.clone());
             let mut row = vec![ports.describe(), description];
             for zone in &model.zones {
-                let decision = policy.decide(&Connection {
+                let decision = policy.decide(&HopInFlow::direct(Connection {
                     from_node: "",
                     from_zone: &zone.name,
                     to_node: &node.name,
                     to_zone: &node.zone,
                     protocol: listener.map(|p| p.protocol.as_str()),
                     ports: &ports,
-                });
+                }));
                 let word = if decision.allowed { "allow" } else { "block" };
                 let by = decision.rule.map_or_else(|| "default".to_string(), |i| format!("rule {}", i + 1));
                 row.push(format!("{word} ({by})"));
