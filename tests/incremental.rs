@@ -264,3 +264,23 @@ fn a_file_removed_and_added_again_takes_its_input_back() {
     let codes: Vec<&str> = portolan::diagnostics(&db).iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["P201"]);
 }
+
+#[test]
+fn a_flow_files_diagnostics_do_not_wait_for_the_policy_analyses() {
+    let (mut db, log) = setup();
+    // Without the users' flows, `allow internet -> dc on https` matches no hop: which rules are
+    // used changes, and the policy's file gets a warning (P303).
+    let edited: String =
+        flows("web1 database").lines().filter(|l| !l.contains("users.web")).map(|l| format!("{l}\n")).collect();
+    let file = db.set_file("flows.ptl", "flows", edited);
+    let _ = portolan::collect::file_diagnostics(&db, file);
+    let first = counts(&log);
+    assert_eq!(ran(&first, "file_policy"), 1, "the edited file's hops are decided again");
+    for later in ["used_rules", "spec_policy_diagnostics", "default_reached"] {
+        assert_eq!(ran(&first, later), 0, "`{later}` belongs to the policy's file, not to a flow file");
+    }
+    let site = db.file("site.ptl").unwrap();
+    let diagnostics = portolan::collect::file_diagnostics(&db, site);
+    assert!(diagnostics.iter().any(|d| d.code.as_str() == "P303"), "{diagnostics:#?}");
+    assert_eq!(ran(&counts(&log), "used_rules"), 1);
+}

@@ -97,14 +97,30 @@ pub fn default_reached(db: &dyn Db) -> Option<bool> {
     Some(reached)
 }
 
-/// Diagnostics that belong to no one item: import cycles, conflicting policy defaults, route
-/// numbers given twice, allow rules no hop uses, shadowed and redundant rules, a default allow
-/// no hop reaches.
-#[salsa::tracked(returns(ref))]
+/// Diagnostics that belong to no one item: import cycles and route numbers given twice (in any
+/// file), and the policy's ([`spec_policy_diagnostics`], only in files with a `policy`).
 pub fn spec_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    let mut out = spec_structure_diagnostics(db).clone();
+    out.extend(spec_policy_diagnostics(db).iter().cloned());
+    out
+}
+
+/// Import cycles and route numbers given twice: what can put a spec-wide diagnostic in a file
+/// without a `policy`.
+#[salsa::tracked(returns(ref))]
+pub fn spec_structure_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
     let mut out = check::import_cycle::cycles(db);
-    out.extend(check::duplicate::policy_defaults(db, spec_policy(db)));
     out.extend(check::duplicate::route_numbers(db));
+    out
+}
+
+/// The policy's own diagnostics, each at a statement of a `policy` block: conflicting defaults,
+/// allow rules no hop uses, shadowed and redundant rules, a default allow no hop reaches. They
+/// read every hop of the spec (which rules are used), so a file without a `policy` does not ask
+/// for them: an edit to a flow publishes that file's diagnostics without re-deciding the others.
+#[salsa::tracked(returns(ref))]
+pub fn spec_policy_diagnostics(db: &dyn Db) -> Vec<Diagnostic> {
+    let mut out = check::duplicate::policy_defaults(db, spec_policy(db));
     out.extend(check::unused_rule::check(db, spec_policy(db), used_rules(db).as_ref()));
     let (policy, index) = (spec_policy(db), policy_index(db));
     let shadowed = check::shadowed_rule::shadowed(db, policy, index);
@@ -127,7 +143,11 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         out.extend(item_diagnostics(db, item).iter().cloned());
     }
     out.extend(file_policy(db, file).diagnostics.iter().cloned());
-    out.extend(spec_diagnostics(db).iter().filter(|d| d.location().is_some_and(|l| l.file == file)).cloned());
+    let here = |d: &&Diagnostic| d.location().is_some_and(|l| l.file == file);
+    out.extend(spec_structure_diagnostics(db).iter().filter(here).cloned());
+    if file_items(db, file).iter().any(|&item| item.kind(db) == crate::items::ItemKind::Policy) {
+        out.extend(spec_policy_diagnostics(db).iter().filter(here).cloned());
+    }
     let mut out: Vec<Diagnostic> = out.iter().map(|d| d.absolute(db)).collect();
     out.sort_by_key(|d| d.location().map(|l| (l.span.start, l.span.end)));
     out.dedup();
