@@ -24,10 +24,9 @@ pub struct BuildArgs {
     /// mermaid, svg, probes.
     #[arg(long, value_delimiter = ',', required = true, value_parser = parse_target)]
     pub emit: Vec<Target>,
-    /// Aerleon's platforms `--emit aerleon` writes policies for, comma-separated: nftables,
-    /// iptables, juniper, srx, cisco, paloalto, k8s, gce (see spec/build.md); nftables when not
-    /// given.
-    #[arg(long, value_delimiter = ',', value_parser = parse_platform)]
+    /// Aerleon's platforms for `--emit aerleon`: nftables (the default), iptables, juniper, srx,
+    /// cisco, paloalto, k8s, gce.
+    #[arg(long, value_name = "PLATFORM", value_delimiter = ',', value_parser = parse_platform)]
     pub aerleon_target: Option<Vec<AerleonPlatform>>,
     /// The folder to write into (created when missing).
     #[arg(long)]

@@ -116,7 +116,7 @@ fn defaults(platform: Platform) -> &'static [&'static str] {
         Platform::Juniper | Platform::Cisco => &[
             "Defaults, stated: each filter discards what no term accepts; it keeps no state, so the",
             "replies of the other direction's rules are accepted by `-reply` terms: from the rule's",
-            "ports and peer, TCP only with ACK or RST set (`tcp-established`), UDP by its ports alone.",
+            "ports and peer, TCP only with ACK or RST set (`tcp-established`), UDP by port and peer alone.",
             "Loopback is accepted: `local` flows between roles on this host need no rule.",
             "Each other term accepts one flow's connections on one transport, nothing wider.",
         ],

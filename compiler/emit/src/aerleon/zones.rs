@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use portolan_model::ports::Transport;
+use portolan_model::ports::{PortSet, Transport};
 use portolan_model::{AddressOrigin, Flow, Model, Node};
 
 use super::super::rules::{Host, Rule, comment_lines, one_line};
@@ -84,7 +84,11 @@ pub(super) fn policy<'m>(
 fn describe(rule: &Rule<'_>) -> String {
     let hop: &Flow = rule.hop;
     let decision = hop.decision.as_ref().map_or(String::new(), |d| format!("; {}", d.describe()));
-    format!("flow {} hop {}: {} -> {}, {}{decision}", hop.route, hop.hop, hop.from, hop.to, hop.protocol_title)
+    let ports = PortSet::new(rule.ports.clone()).describe();
+    format!(
+        "flow {} hop {}: {} -> {}, {} on {ports}{decision}",
+        hop.route, hop.hop, hop.from, hop.to, hop.protocol_title
+    )
 }
 
 /// A zone's name where the platform reads it as a word of the header.
