@@ -258,6 +258,9 @@ fn aclgen_renders_every_platform_and_drops_no_term() {
             let policies = files_with(&dir.join("aerleon/policies").join(platform.folder()), "yaml");
             assert!(!policies.is_empty(), "{name}: no policy for {}", platform.name());
             let (folder, suffix) = rendered_as(platform);
+            // GCE rules of one network, and NetworkPolicies of one namespace, need names of
+            // their own across every host's file.
+            let mut names = std::collections::BTreeSet::new();
             for policy in policies {
                 let stem = policy.file_stem().unwrap().to_string_lossy();
                 let file = rendered.join(folder).join(format!("{stem}{suffix}"));
@@ -273,7 +276,23 @@ fn aclgen_renders_every_platform_and_drops_no_term() {
                     platform.name(),
                     policy.display()
                 );
+                for rule in cloud_names(platform, &text) {
+                    assert!(names.insert(rule.clone()), "{name}, {}: two rules named {rule}", platform.name());
+                }
             }
         }
+    }
+}
+
+/// The names of the GCE rules or Kubernetes NetworkPolicies of a rendered file.
+fn cloud_names(platform: AerleonPlatform, text: &str) -> Vec<String> {
+    match platform {
+        AerleonPlatform::Gce => {
+            let rules: serde_json::Value = serde_json::from_str(text).unwrap();
+            let rules = rules.as_array().unwrap().iter();
+            rules.map(|r| r["name"].as_str().unwrap().to_string()).collect()
+        }
+        AerleonPlatform::K8s => text.lines().filter_map(|l| l.strip_prefix("    name: ")).map(str::to_string).collect(),
+        _ => Vec::new(),
     }
 }
