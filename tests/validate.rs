@@ -1,14 +1,16 @@
 //! The real tools accept what `portolan build` writes for every example, for a spec of
 //! hostile strings and for one of very long names: `nft -c -f` (inside `unshare -n`),
 //! `iptables-restore --test`, `ip6tables-restore --test`, `dot -Tsvg`, and Aerleon's `aclgen`
-//! (whose nftables output `nft -c -f` must accept too). A missing tool skips with a reason, and
-//! fails on CI.
+//! (whose nftables output `nft -c -f` must accept too), and renders the policies of every
+//! Aerleon platform with as many rules as they have terms. A missing tool skips with a reason,
+//! and fails on CI.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use portolan_emit::{AerleonPlatform, Options, Target, emit_with};
 use portolan_tests as support;
 
 /// Every spec the validators run on: each example, and the hostile spec.
@@ -153,5 +155,144 @@ fn aclgen_compiles_the_aerleon_policies() {
                 accepts(Command::new("unshare").args(["-n", "nft", "-c", "-f"]).arg(&nft), &nft);
             }
         }
+    }
+}
+
+/// The platforms each spec is built for: every one, but the zone-based ones for the spec of
+/// long names, whose zone is longer than they take (the build fails, tested in `build.rs`).
+fn platforms(spec: &str) -> Vec<AerleonPlatform> {
+    let all = AerleonPlatform::ALL.iter().copied();
+    all.filter(|p| spec != "long-names" || !p.zone_based()).collect()
+}
+
+/// Every spec's policies for its [`platforms`], in one folder per spec.
+fn built_for_every_platform() -> (tempfile::TempDir, Vec<(String, PathBuf)>) {
+    let root = tempfile::tempdir().unwrap();
+    let mut out = Vec::new();
+    for (name, files) in specs() {
+        let model = portolan::export::export(&support::database(&files)).model;
+        let options = Options { aerleon: platforms(&name) };
+        let outputs = emit_with(&model, Target::Aerleon, None, &options)
+            .unwrap_or_else(|e| panic!("{name}: no policies for every platform: {e}"));
+        let dir = root.path().join(&name);
+        support::write_outputs(&dir, &outputs).unwrap();
+        out.push((name, dir));
+    }
+    (root, out)
+}
+
+/// The folder of `aclgen`'s output a platform's files go to, and their suffix.
+fn rendered_as(platform: AerleonPlatform) -> (&'static str, &'static str) {
+    let folder = platform.folder().trim_end_matches("pol").trim_end_matches('/');
+    let suffix = match platform {
+        AerleonPlatform::Nftables => ".nft",
+        AerleonPlatform::Iptables => "",
+        AerleonPlatform::Juniper => ".jcl",
+        AerleonPlatform::Srx => ".srx",
+        AerleonPlatform::Cisco => ".acl",
+        AerleonPlatform::Paloalto => ".xml",
+        AerleonPlatform::K8s => ".yml",
+        AerleonPlatform::Gce => ".gce",
+    };
+    (folder, suffix)
+}
+
+/// The terms of a policy: its `- name:` entries.
+fn policy_terms(policy: &str) -> usize {
+    policy.lines().filter(|l| l.starts_with("      - name: ")).count()
+}
+
+/// The rules `aclgen` rendered for a platform, each counted once whatever its addresses: a
+/// chain per term (nftables, iptables), a `term` (Juniper) or `policy` (SRX), an access-list
+/// entry's leading remark (Cisco), a security rule (Palo Alto), a NetworkPolicy (Kubernetes), a
+/// firewall rule (GCE).
+fn rendered_rules(platform: AerleonPlatform, text: &str) -> usize {
+    let trimmed = || text.lines().map(str::trim);
+    match platform {
+        AerleonPlatform::Nftables => {
+            trimmed().filter(|l| l.starts_with("chain ") && !l.starts_with("chain root")).count()
+        }
+        AerleonPlatform::Iptables => text.lines().filter(|l| l.starts_with("-N ")).count(),
+        AerleonPlatform::Juniper => trimmed().filter(|l| l.starts_with("term ") && l.ends_with(" {")).count(),
+        AerleonPlatform::Srx => trimmed().filter(|l| l.starts_with("policy ") && l.ends_with(" {")).count(),
+        AerleonPlatform::Cisco => {
+            let lines: Vec<&str> = text.lines().collect();
+            lines.windows(2).filter(|w| w[0].trim().is_empty() && w[1].starts_with(" remark ")).count()
+        }
+        AerleonPlatform::Paloalto => {
+            let doc = roxmltree::Document::parse(text).expect("Palo Alto output is XML");
+            let rules = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("rules") && n.parent().is_some_and(|p| p.has_tag_name("security")));
+            rules.flat_map(|r| r.children().filter(|c| c.has_tag_name("entry"))).count()
+        }
+        AerleonPlatform::K8s => text.lines().filter(|l| l.starts_with("- apiVersion: ")).count(),
+        AerleonPlatform::Gce => {
+            let rules: serde_json::Value = serde_json::from_str(text).expect("GCE output is JSON");
+            rules.as_array().map_or(0, Vec::len)
+        }
+    }
+}
+
+#[test]
+fn aclgen_renders_every_platform_and_drops_no_term() {
+    let Some(aclgen) = support::tool_path("PORTOLAN_AERLEON", "aclgen") else { return };
+    let (root, dirs) = built_for_every_platform();
+    for (name, dir) in &dirs {
+        let rendered = root.path().join(format!("{name}-aclgen"));
+        std::fs::create_dir_all(&rendered).unwrap();
+        let output = Command::new(&aclgen)
+            .arg("--base_directory")
+            .arg(dir.join("aerleon/policies"))
+            .arg("--definitions_directory")
+            .arg(dir.join("aerleon/def"))
+            .arg("--output_directory")
+            .arg(&rendered)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success() && !log.contains("error encountered"), "aclgen fails on {name}:\n{log}");
+        // Aerleon warns where it leaves a term out ("will not be rendered", "not rendering").
+        assert!(!log.contains("WARNING") && !log.contains("not render"), "aclgen leaves out a term of {name}:\n{log}");
+        for platform in platforms(name) {
+            let policies = files_with(&dir.join("aerleon/policies").join(platform.folder()), "yaml");
+            assert!(!policies.is_empty(), "{name}: no policy for {}", platform.name());
+            let (folder, suffix) = rendered_as(platform);
+            // GCE rules of one network, and NetworkPolicies of one namespace, need names of
+            // their own across every host's file.
+            let mut names = std::collections::BTreeSet::new();
+            for policy in policies {
+                let stem = policy.file_stem().unwrap().to_string_lossy();
+                let file = rendered.join(folder).join(format!("{stem}{suffix}"));
+                let text = std::fs::read_to_string(&file)
+                    .unwrap_or_else(|_| panic!("{name}: aclgen wrote nothing for {}:\n{log}", policy.display()));
+                let terms = policy_terms(&std::fs::read_to_string(&policy).unwrap());
+                assert!(terms > 0, "{name}: {} has no term", policy.display());
+                let rules = rendered_rules(platform, &text);
+                assert_eq!(
+                    rules,
+                    terms,
+                    "{name}, {}: {terms} terms in {}, {rules} rules out:\n{text}",
+                    platform.name(),
+                    policy.display()
+                );
+                for rule in cloud_names(platform, &text) {
+                    assert!(names.insert(rule.clone()), "{name}, {}: two rules named {rule}", platform.name());
+                }
+            }
+        }
+    }
+}
+
+/// The names of the GCE rules or Kubernetes NetworkPolicies of a rendered file.
+fn cloud_names(platform: AerleonPlatform, text: &str) -> Vec<String> {
+    match platform {
+        AerleonPlatform::Gce => {
+            let rules: serde_json::Value = serde_json::from_str(text).unwrap();
+            let rules = rules.as_array().unwrap().iter();
+            rules.map(|r| r["name"].as_str().unwrap().to_string()).collect()
+        }
+        AerleonPlatform::K8s => text.lines().filter_map(|l| l.strip_prefix("    name: ")).map(str::to_string).collect(),
+        _ => Vec::new(),
     }
 }

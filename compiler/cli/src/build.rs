@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use portolan_emit::{Output, Target, emit_named};
+use portolan_emit::{AerleonPlatform, Options, Output, Target, emit_with};
 
 use crate::Format;
 use crate::check::ReportArgs;
@@ -24,6 +24,10 @@ pub struct BuildArgs {
     /// mermaid, svg, probes.
     #[arg(long, value_delimiter = ',', required = true, value_parser = parse_target)]
     pub emit: Vec<Target>,
+    /// Aerleon's platforms for `--emit aerleon`: nftables (the default), iptables, juniper, srx,
+    /// cisco, paloalto, k8s, gce.
+    #[arg(long, value_name = "PLATFORM", value_delimiter = ',', value_parser = parse_platform)]
+    pub aerleon_target: Option<Vec<AerleonPlatform>>,
     /// The folder to write into (created when missing).
     #[arg(long)]
     pub out: PathBuf,
@@ -42,6 +46,13 @@ fn parse_target(text: &str) -> std::result::Result<Target, String> {
     })
 }
 
+fn parse_platform(text: &str) -> std::result::Result<AerleonPlatform, String> {
+    AerleonPlatform::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = AerleonPlatform::ALL.iter().map(|p| p.name()).collect();
+        format!("unknown Aerleon platform `{text}`; the platforms are {}", names.join(", "))
+    })
+}
+
 /// The spec's name, which titles the documents: its folder's name, or its file's stem.
 fn spec_name(path: &std::path::Path) -> Option<String> {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -50,13 +61,20 @@ fn spec_name(path: &std::path::Path) -> Option<String> {
 }
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode> {
+    let mut targets = args.emit.clone();
+    targets.sort();
+    targets.dedup();
+    let options = match &args.aerleon_target {
+        Some(_) if !targets.contains(&Target::Aerleon) => {
+            return Err(error!("`--aerleon-target` chooses Aerleon's platforms: it needs `--emit aerleon`"));
+        }
+        Some(platforms) => Options { aerleon: platforms.clone() },
+        None => Options::default(),
+    };
     let spec = load(&args.path)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut diagnostics = spec.problems.clone();
     diagnostics.extend(portolan::collect::diagnostics_parallel(&spec.db, threads));
-    let mut targets = args.emit.clone();
-    targets.sort();
-    targets.dedup();
     let report = &args.report;
     let export = if report.fails(&diagnostics) { None } else { Some(portolan::export::export(&spec.db)) };
     if let Some(export) = &export
@@ -83,7 +101,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode> {
     let name = spec_name(&args.path);
     let mut outputs: Vec<(Target, Output)> = Vec::new();
     for &target in &targets {
-        let files = emit_named(&export.model, target, name.as_deref())
+        let files = emit_with(&export.model, target, name.as_deref(), &options)
             .map_err(|e| error!("cannot build `{}`: {e}", target.name()))?;
         outputs.extend(files.into_iter().map(|file| (target, file)));
     }

@@ -1,7 +1,8 @@
 //! `portolan build`: refuses specs with errors and leaves the output folder alone, writes
 //! byte-identical files for identical input, leaves the folder as it was when it fails
 //! halfway, gives files the modes a user expects, removes the stale files of earlier builds
-//! and nothing else, and `--check` writes nothing and shows a unified diff.
+//! and nothing else, `--check` writes nothing and shows a unified diff, and `--aerleon-target`
+//! chooses Aerleon's platforms or stops the build before anything is written.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
@@ -321,4 +322,55 @@ fn an_unknown_target_is_a_usage_error() {
     let run = portolan(&["build", &example("three-tier"), "--emit", "json,pdf", "--out", "out"], dir.path());
     assert_eq!(run.status.code(), Some(2), "{}", text(&run));
     assert!(text(&run).contains("unknown target `pdf`"), "{}", text(&run));
+}
+
+#[test]
+fn aerleon_targets_choose_the_platforms_policies_are_written_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = portolan(
+        &["build", &example("three-tier"), "--emit", "aerleon", "--aerleon-target", "juniper,srx", "--out", "a"],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let policies = dir.path().join("a/aerleon/policies");
+    assert!(policies.join("juniper/pol/app.yaml").is_file());
+    assert!(policies.join("srx/pol/zones.yaml").is_file());
+    assert!(!policies.join("pol").exists(), "nftables' policies written though not asked");
+    let default = portolan(&["build", &example("three-tier"), "--emit", "aerleon", "--out", "b"], dir.path());
+    assert_eq!(default.status.code(), Some(0), "{}", text(&default));
+    assert!(dir.path().join("b/aerleon/policies/pol/app.yaml").is_file());
+    assert!(!dir.path().join("b/aerleon/policies/juniper").exists());
+}
+
+#[test]
+fn aerleon_targets_that_cannot_be_written_stop_the_build_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 2] = [
+        (&["--emit", "json", "--aerleon-target", "juniper"], "needs `--emit aerleon`"),
+        (&["--emit", "aerleon", "--aerleon-target", "junos"], "unknown Aerleon platform `junos`"),
+    ];
+    let spec = example("three-tier");
+    for (args, message) in cases {
+        let mut all = vec!["build", spec.as_str(), "--out", "out"];
+        all.extend_from_slice(args);
+        let run = portolan(&all, dir.path());
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", text(&run));
+        assert!(text(&run).contains(message), "{args:?}: {}", text(&run));
+        assert!(!dir.path().join("out").exists(), "{args:?}: a refused build wrote files");
+    }
+    // A zone named `all` is SRX's word for every zone: no SRX policy, nothing written.
+    let zones = "component S { listen web: https }\ncomponent C { connect web: https }\n\
+                zone all { cidr 10.1.0.0/16  node c: C { address 10.1.0.1 } }\n\
+                zone dc { cidr 10.0.0.0/16  node s: S { address 10.0.0.1 } }\nflow c.web -> s.web\n";
+    std::fs::write(dir.path().join("site.ptl"), zones).unwrap();
+    let args = ["build", "site.ptl", "--emit", "json,aerleon", "--aerleon-target", "nftables,srx", "--out", "out"];
+    let run = portolan(&args, dir.path());
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    assert!(text(&run).contains("flow 1 (c.web -> s.web) cannot be written for Aerleon's `srx`"), "{}", text(&run));
+    assert!(!dir.path().join("out").exists(), "a refused build wrote files");
+    let run = portolan(
+        &["build", "site.ptl", "--emit", "aerleon", "--aerleon-target", "juniper", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
 }

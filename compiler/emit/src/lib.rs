@@ -23,6 +23,21 @@ use std::path::PathBuf;
 
 use portolan_model::Model;
 
+pub use aerleon::Platform as AerleonPlatform;
+
+/// What a user chooses about the files besides the targets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Aerleon's platforms the `aerleon` target writes policies for: nftables unless chosen.
+    pub aerleon: Vec<AerleonPlatform>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { aerleon: vec![AerleonPlatform::Nftables] }
+    }
+}
+
 /// One file an emitter writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
@@ -113,12 +128,23 @@ pub fn emit(model: &Model, target: Target) -> Result<Vec<Output>, EmitError> {
 /// after `name`, the spec's name, when there is one: the model does not know it, the caller
 /// does (`portolan build` gives the spec folder's name, or the file's stem).
 pub fn emit_named(model: &Model, target: Target, name: Option<&str>) -> Result<Vec<Output>, EmitError> {
+    emit_with(model, target, name, &Options::default())
+}
+
+/// The files one target writes for a model, titled after `name` (see [`emit_named`]), with the
+/// user's [`Options`].
+pub fn emit_with(
+    model: &Model,
+    target: Target,
+    name: Option<&str>,
+    options: &Options,
+) -> Result<Vec<Output>, EmitError> {
     let title = table::title(name);
     Ok(match target {
         Target::Json => vec![Output::new("model.json", model.to_json())],
         Target::Nftables => nftables::emit(model)?,
         Target::Iptables => iptables::emit(model)?,
-        Target::Aerleon => aerleon::emit(model)?,
+        Target::Aerleon => aerleon::emit(model, &options.aerleon)?,
         Target::Markdown => vec![Output::new("ports.md", markdown::emit(model, &title))],
         Target::Html => vec![Output::new("ports.html", html::emit(model, &title))],
         Target::Dot => vec![Output::new("diagram.dot", dot::emit(model))],
