@@ -13,7 +13,7 @@ mod markdown;
 mod mermaid;
 mod nftables;
 mod probes;
-mod rules;
+pub mod rules;
 mod svg;
 pub mod table;
 mod text;
