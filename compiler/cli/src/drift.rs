@@ -53,10 +53,15 @@ fn read(path: &Path) -> Result<String> {
 
 pub fn run(args: &DriftArgs) -> Result<ExitCode> {
     type Parse = fn(&str) -> std::result::Result<Live, Unreadable>;
-    let (path, parse, what): (&PathBuf, Parse, &str) = match (&args.nft, &args.iptables, &args.ip6tables) {
-        (Some(p), _, _) => (p, portolan_drift::parse_nft, "`nft -j list ruleset` JSON"),
-        (_, Some(p), _) => (p, |t| portolan_drift::parse_iptables(t, Family::V4), "`iptables-save` output"),
-        (_, _, Some(p)) => (p, |t| portolan_drift::parse_iptables(t, Family::V6), "`ip6tables-save` output"),
+    let (path, parse, what, command): (&PathBuf, Parse, &str, &str) = match (&args.nft, &args.iptables, &args.ip6tables)
+    {
+        (Some(p), _, _) => (p, portolan_drift::parse_nft, "`nft -j list ruleset` JSON", "nft -j list ruleset"),
+        (_, Some(p), _) => {
+            (p, |t| portolan_drift::parse_iptables(t, Family::V4), "`iptables-save` output", "iptables-save")
+        }
+        (_, _, Some(p)) => {
+            (p, |t| portolan_drift::parse_iptables(t, Family::V6), "`ip6tables-save` output", "ip6tables-save")
+        }
         _ => return Err(CliError::new("drift needs `--nft`, `--iptables` or `--ip6tables`")),
     };
     let spec = load(&args.spec)?;
@@ -74,7 +79,7 @@ pub fn run(args: &DriftArgs) -> Result<ExitCode> {
     let shown = if path == Path::new("-") { "standard input".to_string() } else { format!("`{}`", path.display()) };
     let live = parse(&text).map_err(|e| {
         error!("cannot read {shown} as {what}: {e}")
-            .tip("give the listing unchanged, e.g. `nft -j list ruleset > FILE`")
+            .tip(format!("give the listing as `{command}` prints it: `{command} > FILE`"))
     })?;
     let report = portolan_drift::compare(&expected, &live);
     let out = match args.format {

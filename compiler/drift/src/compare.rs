@@ -32,7 +32,12 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
             .push("no IPv6 appears in this host's rules: the spec builds no `.ip6tables` file for it".to_string());
     }
     if !live.table {
-        report.findings.push(finding(Kind::TableAbsent, None, format!("table {}", source.table()), String::new()));
+        report.findings.push(finding(
+            Kind::TableAbsent,
+            None,
+            format!("table {}", source.table()),
+            "the spec builds it; none of its rules is on the host".to_string(),
+        ));
         return report;
     }
     let families = source.families();
@@ -43,8 +48,8 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
             None => report.findings.push(finding(
                 Kind::Chain,
                 Some(name),
-                format!("chain {name}"),
-                "absent: the spec builds it".to_string(),
+                String::new(),
+                "absent on the host; the spec builds it".to_string(),
             )),
             Some(chain) => {
                 let (policy, base) = match source {
@@ -56,7 +61,7 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
                     let mut f = finding(
                         Kind::Policy,
                         Some(name),
-                        format!("policy of chain {name}"),
+                        String::new(),
                         format!("{found} on the host; the spec builds {policy}"),
                     );
                     f.at = Some(chain.at.clone());
@@ -67,7 +72,7 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
                     let mut f = finding(
                         Kind::Chain,
                         Some(name),
-                        format!("chain {name}"),
+                        String::new(),
                         format!("{found} on the host; the spec builds {}", base.unwrap_or_default()),
                     );
                     f.at = Some(chain.at.clone());
@@ -77,7 +82,7 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
         }
     }
     for chain in live.chains.iter().filter(|c| !ours.contains(&c.name.as_str())) {
-        let mut f = finding(Kind::Chain, Some(&chain.name), format!("chain {}", chain.name), "not in the spec".into());
+        let mut f = finding(Kind::Chain, Some(&chain.name), String::new(), "not in the spec".into());
         f.at = Some(chain.at.clone());
         report.findings.push(f);
     }

@@ -21,8 +21,11 @@ fn unreadable(at: &str, message: impl Into<String>) -> Unreadable {
 
 /// Reads a listing; an error names the JSON path (or line and column) that could not be read.
 pub fn parse(text: &str) -> Result<Live, Unreadable> {
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| unreadable(&format!("line {} column {}", e.line(), e.column()), format!("not JSON: {e}")))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let what = message.split(" at line ").next().unwrap_or(&message);
+        unreadable(&format!("line {} column {}", e.line(), e.column()), format!("not JSON: {what}"))
+    })?;
     let items = root
         .get("nftables")
         .and_then(Value::as_array)

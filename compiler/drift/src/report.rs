@@ -56,7 +56,8 @@ pub struct FlowRef {
 pub struct Finding {
     pub kind: Kind,
     pub chain: Option<String>,
-    /// What it is: the flow's label for a rule of the spec, the rule as listed otherwise.
+    /// What it is: the flow's label for a rule of the spec, the rule as listed otherwise; empty
+    /// for a chain's policy or hook, which `chain` names.
     pub rule: String,
     pub detail: String,
     pub flow: Option<FlowRef>,
@@ -112,6 +113,10 @@ impl Report {
         for f in &self.findings {
             let chain = f.chain.as_ref().map_or(String::new(), |c| format!(", chain {c}"));
             let at = f.at.as_ref().map_or(String::new(), |a| format!(" ({a})"));
+            if f.rule.is_empty() {
+                out.push_str(&format!("  {}{chain}{at}: {}\n", f.kind.heading(), f.detail));
+                continue;
+            }
             out.push_str(&format!("  {}{chain}{at}: {}\n", f.kind.heading(), f.rule));
             if let Some(spec) = &f.spec {
                 out.push_str(&format!("    {spec}\n"));
@@ -144,7 +149,7 @@ impl Report {
                 json!({
                     "kind": f.kind.name(),
                     "chain": f.chain,
-                    "rule": f.rule,
+                    "rule": (!f.rule.is_empty()).then_some(&f.rule),
                     "detail": f.detail,
                     "flow": f.flow.map(|r| json!({"route": r.route, "hop": r.hop, "hops": r.hops})),
                     "spec": f.spec,
