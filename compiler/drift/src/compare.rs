@@ -1,7 +1,10 @@
 //! The comparison: Portolan's table present, its chains' hooks and policies, the housekeeping
-//! rules of each chain, and the accepts. Accepts are compared as what they let through: an
-//! expected rule is missing for what of it no live accept covers, a live accept is unexpected for
-//! what of it no expected rule covers, port by port and address by address.
+//! rules of each chain, and the accepts. Accepts are compared by their comment (each flow's
+//! rules carry its label), and within one comment as what they let through: an expected rule is
+//! missing for what of it no live accept of its comment covers, a live accept is unexpected for
+//! what of it no expected rule of its comment covers, port by port and address by address. So
+//! a flow's rule deleted is missing even where another flow's rule accepts the same, and a rule
+//! added by hand is unexpected even where it accepts nothing new.
 
 use std::collections::BTreeSet;
 
@@ -124,10 +127,11 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
                 _ => None,
             })
             .collect();
-        let live_accepts: Vec<&Accept> = found.iter().map(|(_, a)| a).collect();
-        let built_accepts: Vec<&Accept> = built.iter().map(|(_, a)| a).collect();
         for (rule, accept) in &built {
-            let rest = uncovered(accept, &live_accepts);
+            let comment = Some(rule.comment(source));
+            let same: Vec<&Accept> =
+                found.iter().filter(|(r, _)| r.comment.as_deref() == comment).map(|(_, a)| a).collect();
+            let rest = uncovered(accept, &same);
             if !rest.is_empty() {
                 let mut f = finding(Kind::Missing, Some(name), rule.label.clone(), not_accepted(&rest, direction));
                 f.flow = Some(rule.flow);
@@ -136,7 +140,10 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
             }
         }
         for (rule, accept) in &found {
-            let rest = uncovered(accept, &built_accepts);
+            let comment = rule.comment.as_deref();
+            let same: Vec<&Accept> =
+                built.iter().filter(|(r, _)| Some(r.comment(source)) == comment).map(|(_, a)| a).collect();
+            let rest = uncovered(accept, &same);
             if !rest.is_empty() {
                 let texts: Vec<String> = rest.iter().map(|a| a.text(direction)).collect();
                 report.findings.push(unexpected(rule, format!("accepts {}", texts.join("; "))));
@@ -155,7 +162,7 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
 
 fn not_accepted(rest: &[Accept], direction: Direction) -> String {
     let texts: Vec<String> = rest.iter().map(|a| a.text(direction)).collect();
-    format!("not accepted on the host: {}", texts.join("; "))
+    format!("no rule of this flow on the host accepts {}", texts.join("; "))
 }
 
 fn finding(kind: Kind, chain: Option<&str>, rule: String, detail: String) -> Finding {

@@ -23,6 +23,8 @@ pub struct ExpectedRule {
     pub direction: Direction,
     /// The rule's comment: the flow's label, else its two ends.
     pub label: String,
+    /// The comment as `nft` lists it, then as `iptables-save` lists it (cut, quotes replaced).
+    pub comments: [String; 2],
     /// The sentence of the rule files' comment line: flow, hop, addresses, deciding rule.
     pub describe: String,
     pub flow: FlowRef,
@@ -54,9 +56,12 @@ pub fn expected(model: &Model, host: &str) -> Result<Expected, String> {
                 (Spans::new(v4), Spans::new(v6))
             };
             let ports = Spans::new(rule.ports.iter().map(|r| (u128::from(r.start), u128::from(r.end))).collect());
+            let label = rule.label();
+            let listed = |target| portolan_emit::listed_comment(target, &label).unwrap_or_else(|| label.clone());
             ExpectedRule {
                 direction,
-                label: rule.label(),
+                comments: [listed(portolan_emit::Target::Nftables), listed(portolan_emit::Target::Iptables)],
+                label: label.clone(),
                 describe: rule.describe(direction),
                 flow: FlowRef { route: rule.hop.route, hop: rule.hop.hop, hops: rule.route.hops.len() },
                 accept: Accept { transport: rule.transport, ports, v4, v6 },
@@ -64,6 +69,16 @@ pub fn expected(model: &Model, host: &str) -> Result<Expected, String> {
         })
         .collect();
     Ok(Expected { host: host.to_string(), ipv6: found.uses_ipv6(), rules })
+}
+
+impl ExpectedRule {
+    /// The comment of this rule in a listing from `source`.
+    pub fn comment(&self, source: Source) -> &str {
+        match source {
+            Source::Nftables => &self.comments[0],
+            Source::Iptables(_) => &self.comments[1],
+        }
+    }
 }
 
 impl Expected {
