@@ -1,6 +1,6 @@
 //! `iptables-save` or `ip6tables-save` output read into the compared form. Lines are `#`
-//! comments, `*table`, `:CHAIN POLICY [packets:bytes]`, `-A CHAIN options...` and `COMMIT`;
-//! any other line, an unclosed quote or a table without `COMMIT` is unreadable, with its line
+//! comments, `*table`, `:CHAIN POLICY [packets:bytes]`, `-A CHAIN options...` (after
+//! `[packets:bytes]` with `-c`) and `COMMIT`; any other line, an unclosed quote or a table without `COMMIT` is unreadable, with its line
 //! number. Portolan's rules are the filter table's INPUT and OUTPUT; every other rule is listed
 //! as not managed. A rule with an option the spec never writes is an `Other` rule (drift).
 
@@ -70,6 +70,11 @@ pub fn parse(text: &str, family: Family) -> Result<Live, Unreadable> {
             }
             continue;
         }
+        // `iptables-save -c` writes each rule's counters first: `[packets:bytes] -A ...`.
+        let line = match line.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
+            Some((counters, rest)) if counters.split(':').all(|n| n.parse::<u64>().is_ok()) => rest.trim_start(),
+            _ => line,
+        };
         let words = words(line).map_err(|m| unreadable(number, m))?;
         let (Some("-A"), Some(chain)) = (words.first().map(String::as_str), words.get(1)) else {
             return Err(unreadable(number, "not a line of `iptables-save` (`*table`, `:CHAIN`, `-A CHAIN`, `COMMIT`)"));
@@ -138,6 +143,9 @@ fn ports(text: &str) -> Option<Spans> {
     for part in text.split(',') {
         let (a, b) = part.split_once(':').unwrap_or((part, part));
         let (a, b) = (a.parse::<u16>().ok()?, b.parse::<u16>().ok()?);
+        if a > b {
+            return None;
+        }
         spans.push((u128::from(a), u128::from(b)));
     }
     Some(Spans::new(spans))

@@ -171,6 +171,9 @@ fn port_spans(value: &Value) -> Option<Spans> {
             Value::Object(o) => match o.get("range").and_then(Value::as_array).map(Vec::as_slice) {
                 Some([a, b]) => {
                     let (a, b) = (a.as_u64().filter(|p| *p <= 65535)?, b.as_u64().filter(|p| *p <= 65535)?);
+                    if a > b {
+                        return None;
+                    }
                     Some((u128::from(a), u128::from(b)))
                 }
                 _ => None,
