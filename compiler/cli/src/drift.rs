@@ -75,6 +75,13 @@ pub fn run(args: &DriftArgs) -> Result<ExitCode> {
     }
     let export = portolan::export::export(&spec.db);
     let expected = portolan_drift::expected(&export.model, &args.host).map_err(CliError::new)?;
+    if args.ip6tables.is_some() && !expected.ipv6 {
+        return Err(error!(
+            "no IPv6 appears in the rules of `{}`: the spec builds no `.ip6tables` file for it",
+            args.host
+        )
+        .tip("compare its IPv4 rules with `--iptables`, or its whole ruleset with `--nft`"));
+    }
     let text = read(path)?;
     let shown = if path == Path::new("-") { "standard input".to_string() } else { format!("`{}`", path.display()) };
     let live = parse(&text).map_err(|e| {

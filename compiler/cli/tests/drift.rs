@@ -117,16 +117,19 @@ fn a_listing_is_read_from_standard_input() {
 #[test]
 fn usage_errors_exit_two() {
     let listing = "compiler/cli/tests/drift/three-tier.app.in-sync.json";
-    let cases: [&[&str]; 4] = [
+    let cases: [&[&str]; 5] = [
         &["examples/three-tier", "--host", "app"],
         &["examples/three-tier", "--host", "nowhere", "--nft", listing],
         &["examples/three-tier", "--host", "app", "--nft", listing, "--iptables", listing],
         &["examples/three-tier", "--host", "app", "--nft", "no/such/file.json"],
+        &["examples/three-tier", "--host", "app", "--ip6tables", listing],
     ];
     for args in cases {
         let output = drift(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}:\n{}", text(&output));
     }
+    let no_ipv6 = drift(&["examples/three-tier", "--host", "app", "--ip6tables", listing]);
+    assert!(text(&no_ipv6).contains("the spec builds no `.ip6tables` file for it"), "{}", text(&no_ipv6));
     let unknown = drift(&["examples/three-tier", "--host", "nowhere", "--nft", listing]);
     assert!(
         text(&unknown).contains("`nowhere` is not a host of the spec; its hosts: `proxy`, `app`, `sql`"),

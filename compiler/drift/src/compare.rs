@@ -30,6 +30,7 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
         );
     }
     if source == Source::Iptables(crate::Family::V6) && !expected.ipv6 {
+        // The CLI refuses this comparison; a caller that makes it is told why it drifts.
         report
             .notes
             .push("no IPv6 appears in this host's rules: the spec builds no `.ip6tables` file for it".to_string());
