@@ -147,11 +147,17 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
             let rest = uncovered(accept, &same);
             if !rest.is_empty() {
                 let texts: Vec<String> = rest.iter().map(|a| a.text(direction)).collect();
-                report.findings.push(unexpected(rule, format!("accepts {}", texts.join("; "))));
+                let detail = if same.is_empty() {
+                    format!("accepts {}", texts.join("; "))
+                } else {
+                    format!("accepts {}, beyond the spec's rule of this comment", texts.join("; "))
+                };
+                report.findings.push(of_flow(unexpected(rule, detail), rule, &built, source));
             }
         }
         for rule in rules.iter().filter(|r| r.what == What::Other) {
-            report.findings.push(unexpected(rule, "a rule of a kind the spec does not build".into()));
+            let f = unexpected(rule, "a rule of a kind the spec does not build".into());
+            report.findings.push(of_flow(f, rule, &built, source));
         }
     }
     // Rules of chains that are not Portolan's, inside Portolan's table.
@@ -159,6 +165,20 @@ pub fn compare(expected: &Expected, live: &Live) -> Report {
         report.findings.push(unexpected(rule, format!("in chain {}, which the spec does not build", rule.chain)));
     }
     report
+}
+
+/// A finding on a live rule, with the flow of the spec's rule whose comment it carries, if any.
+fn of_flow(
+    mut f: Finding,
+    rule: &crate::LiveRule,
+    built: &[(&crate::ExpectedRule, Accept)],
+    source: Source,
+) -> Finding {
+    if let Some((spec, _)) = built.iter().find(|(r, _)| rule.comment.as_deref() == Some(r.comment(source))) {
+        f.flow = Some(spec.flow);
+        f.spec = Some(spec.describe.clone());
+    }
+    f
 }
 
 fn not_accepted(rest: &[Accept], direction: Direction) -> String {
