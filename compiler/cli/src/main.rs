@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod drift;
 mod error;
 mod explain;
 mod fmt;
@@ -40,6 +41,9 @@ enum Command {
     /// Prove a spec's rules on a real kernel: network namespaces, the rules loaded, every hop
     /// probed (Linux, root).
     Lab(lab::LabArgs),
+    /// Compare a host's live ruleset (`nft -j list ruleset`, `iptables-save`) with the rules the
+    /// spec builds for it.
+    Drift(drift::DriftArgs),
 }
 
 /// How diagnostics are printed.
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Lsp(args) => lsp::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Lab(args) => lab::run(&args),
+        Command::Drift(args) => drift::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -13,7 +13,7 @@ mod markdown;
 mod mermaid;
 mod nftables;
 mod probes;
-mod rules;
+pub mod rules;
 mod svg;
 pub mod table;
 mod text;
@@ -181,4 +181,26 @@ pub fn probe_address_variables(model: &Model) -> std::collections::BTreeMap<Stri
 /// the estimate its text boxes are made from (see `spec/build.md`).
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     text::width(text, size, bold)
+}
+
+/// A rule's comment as `nft -j list ruleset` (nftables) or `iptables-save` (iptables) lists
+/// it: the text the target writes for `label`, cut to what the target stores, unquoted.
+/// `None` for a target that writes no firewall rules of its own.
+pub fn listed_comment(target: Target, label: &str) -> Option<String> {
+    let quoted = match target {
+        Target::Nftables => nftables::quote(label),
+        Target::Iptables => iptables::quote(label),
+        _ => return None,
+    };
+    let inner = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')).unwrap_or(&quoted);
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        // Only iptables escapes, `\"` and `\\`; an nftables comment holds no backslash escape.
+        match (target, c) {
+            (Target::Iptables, '\\') => out.extend(chars.next()),
+            _ => out.push(c),
+        }
+    }
+    Some(out)
 }
