@@ -13,14 +13,14 @@ use crate::names::Renames;
 use crate::{Change, ChangeKind, Field};
 
 /// A flow's identity: its two ends and its proxies, in the new spec's names.
-type Key = (String, String, String, String, Vec<String>);
+type Key<'a> = (&'a str, &'a str, &'a str, &'a str, Vec<&'a str>);
 
-fn key(route: &Route, node: impl Fn(&str) -> String) -> Key {
+fn key<'a>(route: &'a Route, node: impl Fn(&'a str) -> &'a str) -> Key<'a> {
     (
         node(&route.from.node),
-        route.from.port.clone(),
+        &route.from.port,
         node(&route.to.node),
-        route.to.port.clone(),
+        &route.to.port,
         route.via.iter().map(|v| node(v)).collect(),
     )
 }
@@ -36,12 +36,12 @@ fn ends(route: &Route) -> String {
 pub fn compare(old: &Model, new: &Model, renames: &Renames) -> Vec<Change> {
     let mut by_key: FxHashMap<Key, VecDeque<usize>> = FxHashMap::default();
     for (o, route) in old.routes.iter().enumerate() {
-        by_key.entry(key(route, |n| renames.node(n).to_string())).or_default().push_back(o);
+        by_key.entry(key(route, |n| renames.node(n))).or_default().push_back(o);
     }
     let mut taken = vec![false; old.routes.len()];
     let mut out = Vec::new();
     for route in &new.routes {
-        let before = by_key.get_mut(&key(route, str::to_string)).and_then(VecDeque::pop_front);
+        let before = by_key.get_mut(&key(route, |n| n)).and_then(VecDeque::pop_front);
         match before.and_then(|o| Some((o, old.routes.get(o)?))) {
             None => out.push(whole(new, route, ChangeKind::Added)),
             Some((o, before)) => {
@@ -98,8 +98,29 @@ fn optional(text: &Option<String>) -> String {
     text.clone().unwrap_or_default()
 }
 
+/// True when nothing [`fields`] compares differs: the common case, decided without formatting.
+fn same(old: &Model, before: &Route, new: &Model, after: &Route) -> bool {
+    let (a, b) = (hops(old, before), hops(new, after));
+    before.from == after.from
+        && before.to == after.to
+        && before.via == after.via
+        && before.label == after.label
+        && before.declared_number == after.declared_number
+        && before.bidirectional == after.bidirectional
+        && before.local == after.local
+        && a.len() == b.len()
+        && a.iter().zip(&b).all(|(a, b)| {
+            a.protocol == b.protocol
+                && a.ports == b.ports
+                && decision_key(a.decision.as_ref()) == decision_key(b.decision.as_ref())
+        })
+}
+
 fn fields(old: &Model, before: &Route, new: &Model, after: &Route) -> Vec<Field> {
     let mut fields = Vec::new();
+    if same(old, before, new, after) {
+        return fields;
+    }
     let mut field = |name: String, a: String, b: String| {
         if a != b {
             fields.push(Field::new(name, a, b));

@@ -5,16 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use portolan_emit::rules::{Direction, Host, plan};
+use portolan_emit::rules::{Direction, Host, Rule, plan};
 use portolan_model::Model;
-use portolan_model::ports::PortRange;
-use rustc_hash::FxHashMap;
+use portolan_model::ports::{PortRange, Transport};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::names::Renames;
 use crate::{FirewallRule, HostChange};
 
-/// What identifies a rule: direction, transport, ports, peer.
-type Key = (&'static str, &'static str, String, String);
+/// What identifies a rule: direction, transport, ports, and the peer's networks (`None`: any
+/// address); borrowed from the plan, so that comparing every host allocates no text.
+type Key<'m> = (&'static str, Transport, &'m [PortRange], Option<&'m [String]>);
 
 fn ports(ranges: &[PortRange]) -> String {
     let text: Vec<String> = ranges
@@ -24,30 +25,48 @@ fn ports(ranges: &[PortRange]) -> String {
     text.join(", ")
 }
 
-/// A host's rules by what they let through; a rule written for several flows names each.
-fn rules(host: &Host<'_>) -> BTreeMap<Key, FirewallRule> {
-    let mut out: BTreeMap<Key, FirewallRule> = BTreeMap::new();
+fn direction(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Input => "input",
+        Direction::Output => "output",
+    }
+}
+
+fn key<'m>(direction: Direction, rule: &'m Rule<'_>) -> Key<'m> {
+    let peer = (!rule.any()).then_some(rule.peer.rule_addresses.networks.as_slice());
+    (self::direction(direction), rule.transport, &rule.ports, peer)
+}
+
+/// What a host's rules let through.
+fn keys<'m>(host: &'m Host<'_>) -> FxHashSet<Key<'m>> {
+    host.rules().map(|(direction, rule)| key(direction, rule)).collect()
+}
+
+/// The rules of `host` with these keys, in key order, each naming every flow it is written for.
+fn described(host: &Host<'_>, wanted: &FxHashSet<&Key<'_>>) -> Vec<FirewallRule> {
+    let mut out: BTreeMap<Key<'_>, (FirewallRule, FxHashSet<String>)> = BTreeMap::new();
     for (direction, rule) in host.rules() {
-        let direction = match direction {
-            Direction::Input => "input",
-            Direction::Output => "output",
-        };
-        let peer = if rule.any() { "any".to_string() } else { rule.peer.rule_addresses.networks.join(", ") };
-        let key = (direction, rule.transport.as_str(), ports(&rule.ports), peer);
+        let key = key(direction, rule);
+        if !wanted.contains(&key) {
+            continue;
+        }
         let label = rule.label();
-        let entry = out.entry(key.clone()).or_insert_with(|| FirewallRule {
-            direction,
-            transport: key.1,
-            ports: key.2.clone(),
-            peer: key.3.clone(),
-            peer_node: rule.peer.name.clone(),
-            flows: Vec::new(),
+        let (entry, seen) = out.entry(key).or_insert_with(|| {
+            let rule = FirewallRule {
+                direction: key.0,
+                transport: key.1.as_str(),
+                ports: ports(key.2),
+                peer: key.3.map_or("any".to_string(), |networks| networks.join(", ")),
+                peer_node: rule.peer.name.clone(),
+                flows: Vec::new(),
+            };
+            (rule, FxHashSet::default())
         });
-        if !entry.flows.contains(&label) {
+        if seen.insert(label.clone()) {
             entry.flows.push(label);
         }
     }
-    out
+    out.into_values().map(|(rule, _)| rule).collect()
 }
 
 /// The hosts whose rules differ, in the new model's order, then the hosts removed; and a note
@@ -71,36 +90,37 @@ pub fn compare(old: &Model, new: &Model, renames: &Renames) -> (Vec<HostChange>,
     }
     let mut seen = vec![false; before.len()];
     let mut out = Vec::new();
-    let empty = BTreeMap::new();
     for host in &after {
         let paired = old_hosts.get(host.node.name.as_str()).copied();
-        let old_rules = match paired {
-            Some((i, old_host)) => {
-                if let Some(seen) = seen.get_mut(i) {
-                    *seen = true;
-                }
-                rules(old_host)
-            }
-            None => BTreeMap::new(),
-        };
+        if let Some((i, _)) = paired
+            && let Some(seen) = seen.get_mut(i)
+        {
+            *seen = true;
+        }
         let old_name = paired.map(|(_, h)| h.node.name.clone()).filter(|n| *n != host.node.name);
-        out.extend(change(host.node.name.clone(), old_name, &old_rules, &rules(host)));
+        out.extend(change(host.node.name.clone(), old_name, paired.map(|(_, h)| h), Some(host)));
     }
     for (host, _) in before.iter().zip(&seen).filter(|(_, seen)| !**seen) {
-        out.extend(change(host.node.name.clone(), None, &rules(host), &empty));
+        out.extend(change(host.node.name.clone(), None, Some(host), None));
     }
     (out, Vec::new())
 }
 
+/// What changed on one host: the rules only the new side has are opened, those only the old
+/// side has closed.
 fn change(
     host: String,
     old_name: Option<String>,
-    before: &BTreeMap<Key, FirewallRule>,
-    after: &BTreeMap<Key, FirewallRule>,
+    before: Option<&Host<'_>>,
+    after: Option<&Host<'_>>,
 ) -> Option<HostChange> {
-    let opened: Vec<FirewallRule> =
-        after.iter().filter(|(k, _)| !before.contains_key(*k)).map(|(_, r)| r.clone()).collect();
-    let closed: Vec<FirewallRule> =
-        before.iter().filter(|(k, _)| !after.contains_key(*k)).map(|(_, r)| r.clone()).collect();
-    (!opened.is_empty() || !closed.is_empty()).then_some(HostChange { host, old_name, opened, closed })
+    let (old_keys, new_keys) = (before.map(keys).unwrap_or_default(), after.map(keys).unwrap_or_default());
+    if old_keys == new_keys {
+        return None;
+    }
+    let opened: FxHashSet<&Key<'_>> = new_keys.difference(&old_keys).collect();
+    let closed: FxHashSet<&Key<'_>> = old_keys.difference(&new_keys).collect();
+    let opened = after.map(|h| described(h, &opened)).unwrap_or_default();
+    let closed = before.map(|h| described(h, &closed)).unwrap_or_default();
+    Some(HostChange { host, old_name, opened, closed })
 }
