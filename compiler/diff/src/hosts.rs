@@ -72,7 +72,13 @@ fn described(host: &Host<'_>, wanted: &FxHashSet<&Key<'_>>) -> Vec<FirewallRule>
 /// The hosts whose rules differ, in the new model's order, then the hosts removed; and a note
 /// for a side whose rules cannot be planned (a flow end without an address).
 pub fn compare(old: &Model, new: &Model, renames: &Renames) -> (Vec<HostChange>, Vec<String>) {
-    let (before, after) = match (plan(old), plan(new)) {
+    // The two plans on two threads: each is linear in its model.
+    let plans = std::thread::scope(|scope| {
+        let before = scope.spawn(|| plan(old));
+        let after = plan(new);
+        (before.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), after)
+    });
+    let (before, after) = match plans {
         (Ok(before), Ok(after)) => (before, after),
         (before, after) => {
             let notes = [("old", before.err()), ("new", after.err())]
