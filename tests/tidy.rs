@@ -26,6 +26,7 @@ const CRATE_RULES: &[(&str, Option<&[&str]>)] = &[
     ("portolan-model", Some(&[])),
     ("portolan-emit", Some(&["portolan-model"])),
     ("portolan-lab", Some(&["portolan-model", "portolan-emit"])),
+    ("portolan-diff", Some(&["portolan-model", "portolan-emit"])),
     ("portolan-drift", Some(&["portolan-model", "portolan-emit"])),
     ("portolan-fmt", Some(&["portolan-syntax"])),
     ("portolan", Some(&["portolan-syntax", "portolan-model"])),

@@ -73,7 +73,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn color(choice: ColorChoice) -> bool {
+pub fn color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

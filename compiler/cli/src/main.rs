@@ -2,10 +2,12 @@
 
 mod build;
 mod check;
+mod diff;
 mod drift;
 mod error;
 mod explain;
 mod fmt;
+mod git;
 mod lab;
 mod load;
 mod lsp;
@@ -36,6 +38,9 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the language server (LSP over stdin and stdout), for editors.
     Lsp(lsp::LspArgs),
+    /// Show what changed between two specs (folders or git revisions): flows, hops, nodes,
+    /// zones, policy rules and each host's firewall rules.
+    Diff(diff::DiffArgs),
     /// Ask what connects two places (nodes, zones, addresses, `any`) and which rule decides each hop.
     Query(query::QueryArgs),
     /// Prove a spec's rules on a real kernel: network namespaces, the rules loaded, every hop
@@ -96,6 +101,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Lab(args) => lab::run(&args),
         Command::Drift(args) => drift::run(&args),
     };

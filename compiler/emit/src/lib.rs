@@ -10,9 +10,11 @@ mod ident;
 mod iptables;
 mod layout;
 mod markdown;
+pub use markdown::escape as markdown_escape;
 mod mermaid;
 mod nftables;
 mod probes;
+/// The rule plan the rule targets share: per host, the rules of its input and output chains.
 pub mod rules;
 mod svg;
 pub mod table;
