@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use portolan::Severity;
-use portolan_model::policy::{Connection, HopInFlow};
+use portolan_model::policy::HopInFlow;
 use portolan_model::{DecidedBy, HopKind, Model, Verdict};
 
 /// Every disagreement between the model's policy and the recorded decisions, and how many hops
@@ -21,31 +21,9 @@ fn disagreements(name: &str, model: &Model) -> (Vec<String>, usize) {
         if flow.kind == HopKind::Local {
             continue;
         }
-        let route = &model.routes[flow.route - 1];
-        let (first, last) = if flow.kind == HopKind::Via {
-            (&model.flows[route.hops[0]], &model.flows[*route.hops.last().unwrap()])
-        } else {
-            (flow, flow)
-        };
-        let (ports, flow_ports) = (flow.port_set(), last.port_set());
-        let hop = HopInFlow {
-            hop: Connection {
-                from_node: &flow.from.node,
-                from_zone: &flow.from_zone,
-                to_node: &flow.to.node,
-                to_zone: &flow.to_zone,
-                protocol: Some(&flow.protocol),
-                ports: &ports,
-            },
-            flow: Connection {
-                from_node: &first.from.node,
-                from_zone: &first.from_zone,
-                to_node: &last.to.node,
-                to_zone: &last.to_zone,
-                protocol: Some(&last.protocol),
-                ports: &flow_ports,
-            },
-        };
+        let ends = model.route_ends(flow);
+        let (ports, flow_ports) = (flow.port_set(), ends.1.port_set());
+        let hop = HopInFlow::of(flow, &ports, ends, &flow_ports);
         let decided = model.policy.decide(&hop);
         compared += 1;
         let allowed = recorded.action == Verdict::Allow;

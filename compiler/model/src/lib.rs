@@ -304,6 +304,18 @@ pub struct Route {
 }
 
 impl Model {
+    /// The first and the last hop of the route a hop belongs to, when it goes through proxies
+    /// (what an end-to-end rule sees of it); otherwise the hop itself, twice.
+    pub fn route_ends<'a>(&'a self, hop: &'a Flow) -> (&'a Flow, &'a Flow) {
+        match self.routes.get(hop.route.wrapping_sub(1)) {
+            Some(route) if hop.kind == HopKind::Via => {
+                let at = |i: Option<&usize>| i.and_then(|&i| self.flows.get(i)).unwrap_or(hop);
+                (at(route.hops.first()), at(route.hops.last()))
+            }
+            _ => (hop, hop),
+        }
+    }
+
     fn lookup(&self) -> &Lookup {
         self.lookup.get_or_init(|| Lookup::build(self))
     }

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::Trust;
 use crate::ports::{PortRange, PortSet};
+use crate::{Flow, Trust};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Policy {
@@ -116,6 +116,30 @@ pub struct HopInFlow<'a> {
 }
 
 impl<'a> HopInFlow<'a> {
+    /// A hop of the model, its ports (`hop.port_set()`), its route's first and last hops
+    /// (`Model::route_ends`) and the last one's ports.
+    pub fn of(hop: &'a Flow, ports: &'a PortSet, ends: (&'a Flow, &'a Flow), flow_ports: &'a PortSet) -> Self {
+        let (first, last) = ends;
+        HopInFlow {
+            hop: Connection {
+                from_node: &hop.from.node,
+                from_zone: &hop.from_zone,
+                to_node: &hop.to.node,
+                to_zone: &hop.to_zone,
+                protocol: Some(&hop.protocol),
+                ports,
+            },
+            flow: Connection {
+                from_node: &first.from.node,
+                from_zone: &first.from_zone,
+                to_node: &last.to.node,
+                to_zone: &last.to_zone,
+                protocol: Some(&last.protocol),
+                ports: flow_ports,
+            },
+        }
+    }
+
     /// A connection that is a whole flow: both kinds of rule see it.
     pub fn direct(c: Connection<'a>) -> HopInFlow<'a> {
         HopInFlow { hop: c, flow: c }

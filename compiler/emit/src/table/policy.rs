@@ -148,32 +148,9 @@ fn cleartext(model: &Model, policy: &Policy, out: &mut Vec<Block>) {
     for flow in model.flows.iter().filter(|f| !f.encrypted && f.kind != HopKind::Local && f.from_zone != f.to_zone) {
         // A hop through proxies is also seen, by end-to-end rules, as its route from the first
         // hop's source to the last hop's destination.
-        let (first, last) = match model.routes.get(flow.route.wrapping_sub(1)) {
-            Some(route) if flow.kind == HopKind::Via => {
-                let hop = |i: Option<&usize>| i.and_then(|&i| model.flows.get(i)).unwrap_or(flow);
-                (hop(route.hops.first()), hop(route.hops.last()))
-            }
-            _ => (flow, flow),
-        };
-        let (ports, flow_ports) = (flow.port_set(), last.port_set());
-        let hop = HopInFlow {
-            hop: Connection {
-                from_node: &flow.from.node,
-                from_zone: &flow.from_zone,
-                to_node: &flow.to.node,
-                to_zone: &flow.to_zone,
-                protocol: Some(&flow.protocol),
-                ports: &ports,
-            },
-            flow: Connection {
-                from_node: &first.from.node,
-                from_zone: &first.from_zone,
-                to_node: &last.to.node,
-                to_zone: &last.to_zone,
-                protocol: Some(&last.protocol),
-                ports: &flow_ports,
-            },
-        };
+        let ends = model.route_ends(flow);
+        let (ports, flow_ports) = (flow.port_set(), ends.1.port_set());
+        let hop = HopInFlow::of(flow, &ports, ends, &flow_ports);
         let Some((i, rule)) = policy.rules.iter().enumerate().find(|(_, r)| r.cleartext && r.matches_hop(&hop)) else {
             continue;
         };
