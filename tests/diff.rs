@@ -1,5 +1,5 @@
 //! `portolan diff` on the vendor examples: each case edits an example's files (a node renamed,
-//! moved, added; a port changed; a flow removed or moved; a rule changed; hostile labels) and the
+//! moved, added; a port changed; a flow removed, moved, or sent through a proxy; a rule changed; hostile labels) and the
 //! diff of the two checked models is snapshotted in all three formats. The Markdown is held to
 //! the document checks (no markup or HTML from spec text, every row as wide as its header).
 
@@ -44,6 +44,15 @@ const CASES: &[Case] = &[
             ("site.ptl", "flow admins.https -> idp.health \"Health page\"\n", ""),
             ("site.ptl", "flow apps.oidc", "flow admins.https -> idp.health \"Health page\"\nflow apps.oidc"),
         ],
+    },
+    Case {
+        name: "flow_through_a_proxy",
+        example: "kobil-mid",
+        edits: &[(
+            "site.ptl",
+            "flow mobile.channel -> ssms.channel route 4",
+            "flow mobile.channel -> ssms.channel via nginx route 4",
+        )],
     },
     Case {
         name: "remove_flow_add_node",

@@ -1,5 +1,7 @@
 //! Flows of the two models matched by their ends and proxies (`from`, `to`, `via`, old node names
-//! read through the renames), several flows with the same ends in order; each pair's hops
+//! read through the renames), several flows with the same ends in order; then, of the flows left,
+//! one old and one new flow between the same two ports are one flow whose proxies changed (moved
+//! to another path: a change of `via`, not a removal and an addition); each pair's hops
 //! compared one by one: protocol, ports, the decision (the rule or default that decides it; not
 //! where it is written, which moves with every line above it).
 
@@ -39,13 +41,40 @@ pub fn compare(old: &Model, new: &Model, renames: &Renames) -> Vec<Change> {
         by_key.entry(key(route, |n| renames.node(n))).or_default().push_back(o);
     }
     let mut taken = vec![false; old.routes.len()];
+    // For each new flow, the old flow it is (by its ends and proxies), if any.
+    let mut paired: Vec<Option<usize>> = new
+        .routes
+        .iter()
+        .map(|route| {
+            let o = by_key.get_mut(&key(route, |n| n)).and_then(VecDeque::pop_front)?;
+            taken[o] = true;
+            Some(o)
+        })
+        .collect();
+    // A flow whose proxies changed keeps its ends: of the flows left on each side, the one old
+    // and the one new flow between the same two ports are the same flow, moved to another path.
+    let ends_key = |route: &Route, node: &dyn Fn(&str) -> String| {
+        (node(&route.from.node), route.from.port.clone(), node(&route.to.node), route.to.port.clone())
+    };
+    let mut left_old: FxHashMap<_, Vec<usize>> = FxHashMap::default();
+    for (o, route) in old.routes.iter().enumerate().filter(|(o, _)| !taken[*o]) {
+        left_old.entry(ends_key(route, &|n| renames.node(n).to_string())).or_default().push(o);
+    }
+    let mut left_new: FxHashMap<_, Vec<usize>> = FxHashMap::default();
+    for (n, route) in new.routes.iter().enumerate().filter(|(n, _)| paired[*n].is_none()) {
+        left_new.entry(ends_key(route, &|n| n.to_string())).or_default().push(n);
+    }
+    for (ends, news) in &left_new {
+        if let ([n], Some([o])) = (news.as_slice(), left_old.get(ends).map(Vec::as_slice)) {
+            paired[*n] = Some(*o);
+            taken[*o] = true;
+        }
+    }
     let mut out = Vec::new();
-    for route in &new.routes {
-        let before = by_key.get_mut(&key(route, |n| n)).and_then(VecDeque::pop_front);
-        match before.and_then(|o| Some((o, old.routes.get(o)?))) {
+    for (route, before) in new.routes.iter().zip(&paired) {
+        match before.and_then(|o| old.routes.get(o)) {
             None => out.push(whole(new, route, ChangeKind::Added)),
-            Some((o, before)) => {
-                taken[o] = true;
+            Some(before) => {
                 let fields = fields(old, before, new, route);
                 if !fields.is_empty() {
                     out.push(Change { fields, detail: String::new(), ..whole(new, route, ChangeKind::Changed) });
