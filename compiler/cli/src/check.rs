@@ -73,12 +73,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// Whether to colour standard output.
 pub fn color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    }
+    choice.colors(std::io::stdout().is_terminal())
 }
 
 /// Renders the diagnostics of every spec as one document.

@@ -154,9 +154,5 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
 
 fn color_for_stderr(choice: ColorChoice) -> bool {
     use std::io::IsTerminal;
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
-    }
+    choice.colors(std::io::stderr().is_terminal())
 }
