@@ -126,6 +126,24 @@ fn graphviz_accepts_the_dot_file_and_draws_the_labels() {
     }
 }
 
+/// Runs aclgen on the Aerleon policies of a build in `dir`, into `rendered`; it must succeed
+/// and log no error. Returns its log.
+fn run_aclgen(aclgen: &Path, name: &str, dir: &Path, rendered: &Path) -> String {
+    std::fs::create_dir_all(rendered).unwrap();
+    let output = Command::new(aclgen)
+        .arg("--base_directory")
+        .arg(dir.join("aerleon/policies"))
+        .arg("--definitions_directory")
+        .arg(dir.join("aerleon/def"))
+        .arg("--output_directory")
+        .arg(rendered)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success() && !log.contains("error encountered"), "aclgen fails on {name}:\n{log}");
+    log
+}
+
 #[test]
 fn aclgen_compiles_the_aerleon_policies() {
     let Some(aclgen) = support::tool_path("PORTOLAN_AERLEON", "aclgen") else { return };
@@ -133,19 +151,8 @@ fn aclgen_compiles_the_aerleon_policies() {
     let (root, dirs) = built();
     for (name, dir) in &dirs {
         let rendered = root.path().join(format!("{name}-aclgen"));
-        std::fs::create_dir_all(&rendered).unwrap();
         let policies = dir.join("aerleon/policies");
-        let output = Command::new(&aclgen)
-            .arg("--base_directory")
-            .arg(&policies)
-            .arg("--definitions_directory")
-            .arg(dir.join("aerleon/def"))
-            .arg("--output_directory")
-            .arg(&rendered)
-            .output()
-            .unwrap();
-        let log = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success() && !log.contains("error encountered"), "aclgen fails on {name}:\n{log}");
+        let log = run_aclgen(&aclgen, name, dir, &rendered);
         // aclgen logs errors and carries on: every policy must have been rendered.
         for policy in files_with(&policies, "yaml") {
             let stem = policy.file_stem().unwrap().to_string_lossy();
@@ -240,18 +247,7 @@ fn aclgen_renders_every_platform_and_drops_no_term() {
     let (root, dirs) = built_for_every_platform();
     for (name, dir) in &dirs {
         let rendered = root.path().join(format!("{name}-aclgen"));
-        std::fs::create_dir_all(&rendered).unwrap();
-        let output = Command::new(&aclgen)
-            .arg("--base_directory")
-            .arg(dir.join("aerleon/policies"))
-            .arg("--definitions_directory")
-            .arg(dir.join("aerleon/def"))
-            .arg("--output_directory")
-            .arg(&rendered)
-            .output()
-            .unwrap();
-        let log = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success() && !log.contains("error encountered"), "aclgen fails on {name}:\n{log}");
+        let log = run_aclgen(&aclgen, name, dir, &rendered);
         // Aerleon warns where it leaves a term out ("will not be rendered", "not rendering").
         assert!(!log.contains("WARNING") && !log.contains("not render"), "aclgen leaves out a term of {name}:\n{log}");
         for platform in platforms(name) {
