@@ -3,7 +3,6 @@
 
 use portolan::facts::{file_usage, spec_policy, user_files};
 use portolan::policy::{HopEnds, PolicyHop, decide, policy_index};
-use portolan::resolve::node_info;
 use portolan::resolved::{Endpoint, Hop};
 
 use super::*;
@@ -179,8 +178,7 @@ fn kobil_mid_policy_is_the_ssms_table() {
                 ports: ports.clone(),
                 encrypted: true,
             };
-            let zones = (node_info(&db, from).zone, node_info(&db, ssms).zone);
-            let ends = HopEnds::of(&hop, zones.0, zones.1);
+            let ends = HopEnds::of(&db, &hop);
             let allowed = decide(policy, policy_index(&db), PolicyHop::new(&hop, ends, None)).allowed();
             println!("{port:<6} {description:<44} {side:<8} {}", if allowed { "allow" } else { "block" });
             assert_eq!(allowed, expected, "{side} access to SSMS {transport:?}/{port} ({description})");

@@ -255,6 +255,19 @@ pub struct RouteNumberAt<'db> {
     pub span: Span,
 }
 
+impl<'db> HopEnds<'db> {
+    /// Where a hop runs: its ends' nodes and the zones they sit in.
+    pub fn of(db: &'db dyn Db, hop: &Hop<'db>) -> HopEnds<'db> {
+        let zone = |node: Item<'db>| node_info(db, node).zone;
+        HopEnds {
+            from_node: hop.from.node,
+            to_node: hop.to.node,
+            from_zone: zone(hop.from.node),
+            to_zone: zone(hop.to.node),
+        }
+    }
+}
+
 /// A flow through proxies from its origin to its final destination, as end-to-end rules see it;
 /// `None` for a direct flow (each of its hops is the flow) or one without hops.
 pub fn end_to_end<'db>(db: &'db dyn Db, info: &FlowInfo<'db>) -> Option<EndToEnd<'db>> {
@@ -263,13 +276,7 @@ pub fn end_to_end<'db>(db: &'db dyn Db, info: &FlowInfo<'db>) -> Option<EndToEnd
     }
     let (first, last) = (info.hops.first()?, info.hops.last()?);
     let hop = Hop { from: first.from, to: last.to, ..last.clone() };
-    let ends = HopEnds {
-        from_node: hop.from.node,
-        to_node: hop.to.node,
-        from_zone: node_info(db, hop.from.node).zone,
-        to_zone: node_info(db, hop.to.node).zone,
-    };
-    Some(EndToEnd { hop, ends })
+    Some(EndToEnd { ends: HopEnds::of(db, &hop), hop })
 }
 
 /// What the proxied-path check needs of each of one file's flows that go `via` proxies (not
@@ -285,20 +292,7 @@ pub fn file_proxied<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<ProxiedFacts<
         }
         let Some(end_to_end) = end_to_end(db, info) else { continue };
         let via_end = decl.via.last().map_or(decl.to.span.end, |p| p.span.end);
-        let zone = |node: Item<'db>| node_info(db, node).zone;
-        let hops = info
-            .hops
-            .iter()
-            .map(|hop| {
-                let ends = HopEnds {
-                    from_node: hop.from.node,
-                    to_node: hop.to.node,
-                    from_zone: zone(hop.from.node),
-                    to_zone: zone(hop.to.node),
-                };
-                (hop.clone(), ends)
-            })
-            .collect();
+        let hops = info.hops.iter().map(|hop| (hop.clone(), HopEnds::of(db, hop))).collect();
         out.push(ProxiedFacts {
             hops,
             flow_text: decl.ends_text(),

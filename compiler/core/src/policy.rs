@@ -48,12 +48,6 @@ impl<'a, 'db> Decision<'a, 'db> {
 
 pub use crate::resolved::HopEnds;
 
-impl<'db> HopEnds<'db> {
-    pub fn of(hop: &Hop<'db>, from_zone: Option<Item<'db>>, to_zone: Option<Item<'db>>) -> HopEnds<'db> {
-        HopEnds { from_node: hop.from.node, to_node: hop.to.node, from_zone, to_zone }
-    }
-}
-
 /// The policy's decision on a hop.
 pub fn decide<'a, 'db>(
     policy: &'a SpecPolicy<'db>,

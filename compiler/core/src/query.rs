@@ -12,7 +12,6 @@ use crate::items::{Item, ItemKind, file_items};
 use crate::net::Network;
 use crate::policy::cite::Citer;
 use crate::policy::{HopEnds, PolicyHop, decide, policy_index};
-use crate::resolve::node_info;
 use crate::resolved::{Endpoint, Hop};
 
 /// One side of a query, as written: `any`, a node, a zone or an address.
@@ -184,7 +183,7 @@ fn missing(db: &dyn Db, model: &Model, query: &Query) -> (Option<Decision>, Opti
         ports,
         encrypted: true,
     };
-    let ends = HopEnds::of(&hop, node_info(db, a).zone, node_info(db, b).zone);
+    let ends = HopEnds::of(db, &hop);
     let policy = crate::facts::spec_policy(db);
     let decision =
         Citer::default().state(db, policy, decide(policy, policy_index(db), PolicyHop::new(&hop, ends, None)));

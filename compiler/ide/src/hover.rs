@@ -60,7 +60,7 @@ fn flow_hover(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Hover> {
     let mut citer = Citer::default();
     let end_to_end = end_to_end(db, info);
     for (n, hop) in info.hops.iter().enumerate() {
-        let ends = HopEnds::of(hop, node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
+        let ends = HopEnds::of(db, hop);
         let decision = citer.state(db, policy, decide(policy, index, PolicyHop::new(hop, ends, end_to_end.as_ref())));
         text.push_str(&format!(
             "\n- hop {}: `{}` → `{}` on {}: {}",

@@ -108,6 +108,20 @@ pub struct Connection<'a> {
     pub ports: &'a PortSet,
 }
 
+impl<'a> Connection<'a> {
+    /// From the source of hop `from` to the destination of hop `to`, with `to`'s protocol.
+    fn between(from: &'a Flow, to: &'a Flow, ports: &'a PortSet) -> Self {
+        Connection {
+            from_node: &from.from.node,
+            from_zone: &from.from_zone,
+            to_node: &to.to.node,
+            to_zone: &to.to_zone,
+            protocol: Some(&to.protocol),
+            ports,
+        }
+    }
+}
+
 /// A hop as a rule sees it: the hop itself, and its flow from origin to final destination (with
 /// the last hop's protocol and ports). For a direct flow both are the hop.
 pub struct HopInFlow<'a> {
@@ -119,25 +133,7 @@ impl<'a> HopInFlow<'a> {
     /// A hop of the model, its ports (`hop.port_set()`), its route's first and last hops
     /// (`Model::route_ends`) and the last one's ports.
     pub fn of(hop: &'a Flow, ports: &'a PortSet, ends: (&'a Flow, &'a Flow), flow_ports: &'a PortSet) -> Self {
-        let (first, last) = ends;
-        HopInFlow {
-            hop: Connection {
-                from_node: &hop.from.node,
-                from_zone: &hop.from_zone,
-                to_node: &hop.to.node,
-                to_zone: &hop.to_zone,
-                protocol: Some(&hop.protocol),
-                ports,
-            },
-            flow: Connection {
-                from_node: &first.from.node,
-                from_zone: &first.from_zone,
-                to_node: &last.to.node,
-                to_zone: &last.to_zone,
-                protocol: Some(&last.protocol),
-                ports: flow_ports,
-            },
-        }
+        HopInFlow { hop: Connection::between(hop, hop, ports), flow: Connection::between(ends.0, ends.1, flow_ports) }
     }
 
     /// A connection that is a whole flow: both kinds of rule see it.

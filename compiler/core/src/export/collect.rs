@@ -73,7 +73,7 @@ struct Decisions<'a, 'db> {
 
 impl<'db> Decisions<'_, 'db> {
     fn of(&mut self, db: &'db dyn Db, hop: &Hop<'db>, end_to_end: Option<&EndToEnd<'db>>) -> Decision {
-        let ends = HopEnds::of(hop, node_info(db, hop.from.node).zone, node_info(db, hop.to.node).zone);
+        let ends = HopEnds::of(db, hop);
         let decision = decide(self.policy, self.index, PolicyHop::new(hop, ends, end_to_end));
         self.citer.state(db, self.policy, decision)
     }
