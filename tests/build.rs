@@ -332,7 +332,8 @@ proptest! {
         let spec = format!(
             "component S {title} {{ listen web: https {title} }}\ncomponent B {{ connect web: https }}\n\
              zone dc {title} {{ cidr 10.0.0.0/8  node s {title}: S {{ address 10.0.0.1 }} }}\n\
-             zone internet {{ trust untrusted  node b[*] {title}: B }}\nflow b.web -> s.web {label}\n",
+             zone internet {{ trust untrusted  node b[*] {title}: B }}\nflow b.web -> s.web {label}\n\
+             document {title} {{ }}\n",
             title = literal(&title),
             label = literal(&label),
         );

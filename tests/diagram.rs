@@ -310,6 +310,44 @@ fn a_spec_without_nodes_draws_a_note() {
 }
 
 #[test]
+fn a_document_titles_the_pages_and_orders_their_sections() {
+    let spec = "component A { listen a: https }\ncomponent B { connect a: https }\n\
+                zone dc { cidr 10.0.0.0/8  node x: A { address 10.0.0.1 }  node y: B { address 10.0.0.2 } }\n\
+                flow y.a -> x.a\ndocument \"Firewall <requirements>\" { sections routes, devices }\n";
+    let db = support::spec(spec);
+    let model = portolan::export::export(&db).model;
+    let markdown = &emit_named(&model, Target::Markdown, Some("site")).unwrap()[0].text;
+    assert!(markdown.starts_with("# Firewall \\<requirements\\>\n"), "{markdown}");
+    let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(headings, ["## Routes", "## Devices"], "{markdown}");
+    assert!(!markdown.contains("```mermaid"), "no diagram section: {markdown}");
+    let page = &emit_named(&model, Target::Html, Some("site")).unwrap()[0].text;
+    assert!(page.contains("<title>Firewall &lt;requirements&gt;</title>"), "{page}");
+    let h2: Vec<&str> = page.lines().filter(|l| l.starts_with("<h2>")).collect();
+    assert_eq!(h2, ["<h2>Routes</h2>", "<h2>Devices</h2>"]);
+    assert!(!page.contains("<svg"), "no diagram section");
+    let json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+    assert_eq!(
+        json["document"],
+        serde_json::json!({"title": "Firewall <requirements>", "sections": ["routes", "devices"]})
+    );
+
+    // Without `sections`, every section in the default order; without a `document`, the model
+    // says nothing of it.
+    let db = support::spec(&spec.replace(" sections routes, devices ", " "));
+    let model = portolan::export::export(&db).model;
+    let markdown = &emit_named(&model, Target::Markdown, Some("site")).unwrap()[0].text;
+    let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        headings,
+        ["## Diagram", "## Zones", "## Devices", "## Inbound ports", "## Outbound ports", "## Routes", "## Policy"]
+    );
+    let db = support::spec(&spec[..spec.find("document").unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&portolan::export::export(&db).model.to_json()).unwrap();
+    assert!(json.get("document").is_none(), "{json}");
+}
+
+#[test]
 fn the_page_is_titled_after_the_spec() {
     let db = support::spec("component A { listen a: https }\nzone dc { node x: A }\n");
     let model = portolan::export::export(&db).model;

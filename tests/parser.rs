@@ -288,9 +288,11 @@ fn messages_say_what_was_expected_in_a_users_words() {
         ),
         (
             "hello world",
-            "expected an item: `use`, `protocol`, `component`, `zone`, `node`, `flow` or `policy`, found `hello`",
+            "expected an item: `use`, `protocol`, `component`, `zone`, `node`, `flow`, `policy` or `document`, found `hello`",
         ),
         ("policy { permit a -> b }", "found `permit`"),
+        ("document { sections }", "expected a name, found `}`"),
+        ("document { section devices }", "expected `sections` or `}`, found `section`"),
     ];
     for (text, message) in cases {
         let parse = parse(text);

@@ -91,6 +91,7 @@ codes! {
     UnusedComponent = "P701", "unused-component", Warning, "a component no node uses";
     UnusedParam = "P702", "unused-param", Warning, "a parameter no port or condition uses";
     UnusedZone = "P703", "unused-zone", Warning, "a zone with no nodes";
+    UnknownSection = "P801", "unknown-section", Error, "a `sections` name that is no section of the port-matrix documents";
 }
 
 impl Code {

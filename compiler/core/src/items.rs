@@ -23,6 +23,7 @@ pub enum ItemKind {
     Node,
     Flow,
     Policy,
+    Document,
     /// An item with a syntax error; it still binds its name when one could be read.
     Broken,
 }
@@ -38,6 +39,7 @@ impl ItemKind {
             ItemKind::Node => "node",
             ItemKind::Flow => "flow",
             ItemKind::Policy => "policy",
+            ItemKind::Document => "document",
             ItemKind::Broken => "item",
         }
     }
@@ -175,6 +177,13 @@ impl<'db> Item<'db> {
         }
     }
 
+    pub fn document_decl(self, db: &'db dyn Db) -> Option<&'db ast::DocumentDecl> {
+        match self.ast(db)? {
+            ast::Item::Document(d) => Some(d),
+            _ => None,
+        }
+    }
+
     pub fn use_decl(self, db: &'db dyn Db) -> Option<&'db ast::UseDecl> {
         match self.ast(db)? {
             ast::Item::Use(u) => Some(u),
@@ -201,6 +210,7 @@ impl<'db> Item<'db> {
             Some(ast::Item::Policy(p)) => p.name.as_ref().map_or(p.span, |n| n.span),
             Some(ast::Item::Use(u)) => u.module.span,
             Some(ast::Item::Node(n)) => n.name.span,
+            Some(ast::Item::Document(d)) => d.title.as_ref().map_or(d.span, |t| t.span),
             None => portolan_syntax::Span::EMPTY,
         }
     }
@@ -267,6 +277,7 @@ fn identity(syntax: &ItemSyntax) -> (ItemKind, Name) {
             ast::Item::Node(n) => (ItemKind::Node, n.name.name.clone()),
             ast::Item::Flow(f) => (ItemKind::Flow, Name::new(flow_key(f))),
             ast::Item::Policy(p) => (ItemKind::Policy, p.name.as_ref().map(|n| n.name.clone()).unwrap_or_default()),
+            ast::Item::Document(_) => (ItemKind::Document, Name::default()),
         },
         ItemSyntax::Broken(broken) => {
             let keyword = broken.keyword.as_ref().map_or("", |k| k.name.as_str());

@@ -20,6 +20,8 @@ pub enum Part {
     Parameter,
     Setting,
     TrustLevel,
+    /// A section of a `document`'s `sections`.
+    Section,
 }
 
 /// One end of a flow as written, once it resolved: the node, its port (when known) and the path.
@@ -82,6 +84,22 @@ pub enum Problem<'db> {
     InvalidPort {
         error: PortError,
     },
+    // Documents.
+    /// A `sections` name that is no section of the documents.
+    UnknownSection {
+        ident: ast::Ident,
+    },
+    /// A second `sections` list in one `document`: the span of its keyword, and of the first
+    /// list's.
+    SecondSections {
+        keyword: Span,
+        previous: Span,
+    },
+    /// A `document` after the spec's first one, `first`.
+    SecondDocument {
+        first: Item<'db>,
+    },
+
     /// A trust level that does not exist.
     UnknownTrust {
         level: ast::Ident,

@@ -10,8 +10,8 @@ use crate::items::Item;
 use crate::location::Location;
 use crate::net::Network;
 use crate::problem::Problem;
-pub use portolan_model::Trust;
 use portolan_model::ports::{PortSet, Transport};
+pub use portolan_model::{Section, Trust};
 
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct ProtocolInfo<'db> {
@@ -331,6 +331,15 @@ pub struct DefaultInfo<'db> {
     pub policy: Item<'db>,
     pub action: Action,
     pub span: Span,
+}
+
+/// The `document` item, resolved: what the port-matrix documents are titled and which sections
+/// they hold, in order (`None`: every section).
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct DocumentInfo<'db> {
+    pub title: Option<String>,
+    pub sections: Option<Vec<Section>>,
+    pub problems: Vec<Problem<'db>>,
 }
 
 /// One `policy` block, resolved.

@@ -64,7 +64,7 @@ impl<'db> Locals<'db> {
 /// The kind of thing an item declares, looking through syntax errors.
 pub fn declared_kind(db: &dyn Db, item: Item<'_>) -> Option<ItemKind> {
     match item.kind(db) {
-        ItemKind::Use | ItemKind::Flow | ItemKind::Policy => None,
+        ItemKind::Use | ItemKind::Flow | ItemKind::Policy | ItemKind::Document => None,
         ItemKind::Broken => {
             let broken = item.broken(db)?;
             broken.name.as_ref()?;

@@ -141,7 +141,7 @@ pub fn emit_with(
     name: Option<&str>,
     options: &Options,
 ) -> Result<Vec<Output>, EmitError> {
-    let title = table::title(name);
+    let title = table::title(model, name);
     Ok(match target {
         Target::Json => vec![Output::new("model.json", model.to_json())],
         Target::Nftables => nftables::emit(model)?,

@@ -73,6 +73,15 @@ pub(super) fn shape(item: &Item, text: &str) -> Shape {
                 }
             }
         }
+        Item::Document(decl) => {
+            shape.blocks.push((decl.span, BlockKind::Item));
+            for stmt in &decl.sections {
+                shape.starts.push(stmt.span.start as usize);
+                for name in &stmt.names {
+                    shape.after_keyword.push(name.span.start as usize);
+                }
+            }
+        }
     }
     shape.atoms.sort_unstable();
     shape.starts.sort_unstable();

@@ -37,6 +37,8 @@ pub const KEYWORDS: &[&str] = &[
     "node",
     "flow",
     "policy",
+    "document",
+    "sections",
     "param",
     "listen",
     "connect",

@@ -22,6 +22,7 @@ pub enum SymbolKind {
     Node,
     Flow,
     Policy,
+    Document,
 }
 
 /// One entry of an outline, offsets from the start of the file.
@@ -72,10 +73,12 @@ fn item_symbol(db: &dyn Db, item: Item<'_>) -> Option<Symbol> {
         ItemKind::Node => SymbolKind::Node,
         ItemKind::Flow => SymbolKind::Flow,
         ItemKind::Policy => SymbolKind::Policy,
+        ItemKind::Document => SymbolKind::Document,
     };
     let name = match item.kind(db) {
         ItemKind::Use => format!("use {}", item.name(db)),
         ItemKind::Policy if item.name(db).is_empty() => "policy".to_string(),
+        ItemKind::Document => "document".to_string(),
         ItemKind::Flow => match item.flow_decl(db) {
             Some(flow) => flow.ends_text(),
             None => item.name(db).to_string(),
@@ -95,6 +98,7 @@ fn item_symbol(db: &dyn Db, item: Item<'_>) -> Option<Symbol> {
         Some(ast::Item::Zone(decl)) => decl.title.as_ref().map(|t| t.value.clone()),
         Some(ast::Item::Flow(decl)) => decl.label.as_ref().map(|t| t.value.clone()),
         Some(ast::Item::Policy(decl)) => decl.title.as_ref().map(|t| t.value.clone()),
+        Some(ast::Item::Document(decl)) => decl.title.as_ref().map(|t| t.value.clone()),
         _ => item.node_decl(db).and_then(|n| n.title.as_ref().map(|t| t.value.clone())),
     };
     Some(Symbol {

@@ -36,9 +36,86 @@ pub struct Model {
     /// The spec's policy blocks combined; absent (not serialized) when the spec has none.
     #[serde(skip_serializing_if = "policy::Policy::is_empty")]
     pub policy: policy::Policy,
+    /// The spec's `document`: the documents' title and sections; absent (not serialized) when
+    /// the spec has none.
+    #[serde(skip_serializing_if = "Document::is_default")]
+    pub document: Document,
     /// Lookups by name, built on first use, so that emitters stay linear in the model's size.
     #[serde(skip)]
     pub lookup: OnceLock<Lookup>,
+}
+
+/// What a spec's `document` says of the port-matrix documents (`ports.md`, `ports.html`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Document {
+    /// The documents' title; when `None`, the title is made from the spec's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The sections, in order; when `None`, every section of [`Section::DEFAULT`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Section>>,
+}
+
+impl Document {
+    pub fn is_default(&self) -> bool {
+        self == &Document::default()
+    }
+
+    /// The sections to write, in order.
+    pub fn sections(&self) -> &[Section] {
+        self.sections.as_deref().unwrap_or(&Section::DEFAULT)
+    }
+}
+
+/// A section of the port-matrix documents, named in a `document`'s `sections`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Section {
+    /// The diagram.
+    Diagram,
+    /// Zone | Trust | CIDRs | Nodes.
+    Zones,
+    /// One firewall table per node (the 1E pages' shape).
+    Devices,
+    /// Consolidated inbound ports: public, private, local (the KOBIL page's shape).
+    Inbound,
+    /// Consolidated outbound ports.
+    Outbound,
+    /// The routes, one row per flow.
+    Routes,
+    /// The policy's rules, zone-to-zone matrix, cleartext and blocked-port tables.
+    Policy,
+}
+
+impl Section {
+    /// Every section, in the order of a document whose spec does not choose.
+    pub const DEFAULT: [Section; 7] = [
+        Section::Diagram,
+        Section::Zones,
+        Section::Devices,
+        Section::Inbound,
+        Section::Outbound,
+        Section::Routes,
+        Section::Policy,
+    ];
+
+    /// The name a `sections` statement uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Diagram => "diagram",
+            Section::Zones => "zones",
+            Section::Devices => "devices",
+            Section::Inbound => "inbound",
+            Section::Outbound => "outbound",
+            Section::Routes => "routes",
+            Section::Policy => "policy",
+        }
+    }
+
+    /// The section a name stands for.
+    pub fn from_name(name: &str) -> Option<Section> {
+        Section::DEFAULT.into_iter().find(|s| s.name() == name)
+    }
 }
 
 /// Nodes and zones by name, and the hops leaving and reaching each node's port.

@@ -77,6 +77,7 @@ pub enum Item {
     Node(NodeDecl),
     Flow(FlowDecl),
     Policy(PolicyDecl),
+    Document(DocumentDecl),
 }
 
 impl Item {
@@ -89,6 +90,7 @@ impl Item {
             Item::Node(d) => d.span,
             Item::Flow(d) => d.span,
             Item::Policy(d) => d.span,
+            Item::Document(d) => d.span,
         }
     }
 
@@ -101,6 +103,7 @@ impl Item {
             Item::Node(d) => &d.docs,
             Item::Flow(d) => &d.docs,
             Item::Policy(d) => &d.docs,
+            Item::Document(d) => &d.docs,
         }
     }
 }
@@ -339,6 +342,26 @@ pub struct PolicyDecl {
     pub name: Option<Ident>,
     pub title: Option<StringLit>,
     pub statements: Vec<PolicyStmt>,
+    pub span: Span,
+}
+
+/// `document "Title" { sections devices, routes }`: the port-matrix documents' title and
+/// sections.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DocumentDecl {
+    pub docs: Docs,
+    pub title: Option<StringLit>,
+    pub sections: Vec<SectionsStmt>,
+    pub span: Span,
+}
+
+/// `sections zones, devices, routes`: the sections' names, in the order written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SectionsStmt {
+    pub docs: Docs,
+    /// The span of `sections`.
+    pub keyword: Span,
+    pub names: Vec<Ident>,
     pub span: Span,
 }
 

@@ -1,14 +1,15 @@
 //! Splits a file into the texts of its top-level items, before any grammar runs.
 //!
 //! An item starts where an item keyword (`use`, `protocol`, `component`, `zone`, `node`, `flow`,
-//! `policy`) is the first word on its line outside any braces, or right after the `}` that closes
+//! `policy`, `document`) is the first word on its line outside any braces, or right after the `}` that closes
 //! the previous item. An item keyword at column 0 other than `node` starts a new item even inside
 //! braces, so that a missing `}` costs one item, not the rest of the file. The `///` lines and blank
 //! lines right above an item belong to it.
 
 use std::ops::Range;
 
-pub(crate) const ITEM_KEYWORDS: [&str; 7] = ["use", "protocol", "component", "zone", "node", "flow", "policy"];
+pub(crate) const ITEM_KEYWORDS: [&str; 8] =
+    ["use", "protocol", "component", "zone", "node", "flow", "policy", "document"];
 
 pub(crate) struct Split {
     pub module_docs: String,

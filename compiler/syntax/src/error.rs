@@ -152,6 +152,7 @@ fn describe_expected(positives: &[Rule]) -> Option<String> {
         Rule::kw_node,
         Rule::kw_flow,
         Rule::kw_policy,
+        Rule::kw_document,
         Rule::item_start,
         Rule::use_decl,
         Rule::protocol_decl,
@@ -159,9 +160,12 @@ fn describe_expected(positives: &[Rule]) -> Option<String> {
         Rule::zone_decl,
         Rule::flow_decl,
         Rule::policy_decl,
+        Rule::document_decl,
     ];
     if positives.iter().filter(|r| item_keywords.contains(r)).count() >= 2 {
-        return Some("an item: `use`, `protocol`, `component`, `zone`, `node`, `flow` or `policy`".to_string());
+        return Some(
+            "an item: `use`, `protocol`, `component`, `zone`, `node`, `flow`, `policy` or `document`".to_string(),
+        );
     }
     let is_value_start = positives.contains(&Rule::int) && positives.contains(&Rule::path);
     let mut words: Vec<&'static str> = Vec::new();
@@ -239,6 +243,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_local | Rule::local_flow | Rule::local_peer => "`local`",
         Rule::kw_intended | Rule::via_intended => "`intended`",
         Rule::kw_policy => "`policy`",
+        Rule::kw_document => "`document`",
+        Rule::kw_sections | Rule::sections_stmt => "`sections`",
         Rule::kw_default => "`default`",
         Rule::kw_require => "`require`",
         Rule::kw_across => "`across`",

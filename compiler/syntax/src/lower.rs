@@ -244,6 +244,7 @@ impl Lower {
             Rule::zone_decl => Item::Zone(self.zone(pair)),
             Rule::node_decl => Item::Node(self.node(pair)),
             Rule::flow_decl => Item::Flow(self.flow(pair)),
+            Rule::document_decl => Item::Document(self.document(pair)),
             _ => Item::Policy(self.policy(pair)),
         }
     }
@@ -622,6 +623,33 @@ impl Lower {
             label,
             span: whole,
         }
+    }
+
+    fn document(&mut self, pair: Pair<'_, Rule>) -> DocumentDecl {
+        let whole = span(&pair);
+        let mut document = DocumentDecl { docs: Docs::default(), title: None, sections: Vec::new(), span: whole };
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::docs => document.docs = self.docs(child),
+                Rule::title => document.title = Some(self.string(child)),
+                Rule::sections_stmt => {
+                    let stmt_span = span(&child);
+                    let mut stmt =
+                        SectionsStmt { docs: Docs::default(), keyword: stmt_span, names: Vec::new(), span: stmt_span };
+                    for part in child.into_inner() {
+                        match part.as_rule() {
+                            Rule::docs => stmt.docs = self.docs(part),
+                            Rule::kw_sections => stmt.keyword = span(&part),
+                            Rule::ident => stmt.names.push(ident(part)),
+                            _ => {}
+                        }
+                    }
+                    document.sections.push(stmt);
+                }
+                _ => {}
+            }
+        }
+        document
     }
 
     fn policy(&mut self, pair: Pair<'_, Rule>) -> PolicyDecl {

@@ -3,9 +3,9 @@ if exists('b:current_syntax')
   finish
 endif
 
-syntax keyword portolanItem use protocol component zone node flow policy
+syntax keyword portolanItem use protocol component zone node flow policy document
 syntax keyword portolanKeyword as param on optional shared relay configurable when not local trust cidr address in via route
-syntax keyword portolanKeyword default require across within encrypted
+syntax keyword portolanKeyword default require across within encrypted sections
 syntax keyword portolanPortKind listen connect peer
 syntax keyword portolanAction allow deny cleartext flows
 syntax keyword portolanConstant untrusted dmz internal restricted any true false

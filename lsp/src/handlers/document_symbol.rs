@@ -18,6 +18,7 @@ pub fn kind(kind: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::Node => lsp::SymbolKind::OBJECT,
         SymbolKind::Flow => lsp::SymbolKind::EVENT,
         SymbolKind::Policy => lsp::SymbolKind::STRUCT,
+        SymbolKind::Document => lsp::SymbolKind::FILE,
     }
 }
 

@@ -16,6 +16,7 @@ pub fn part_noun(part: Part) -> &'static str {
         Part::Parameter => "parameter",
         Part::Setting => "setting",
         Part::TrustLevel => "trust level",
+        Part::Section => "section",
     }
 }
 

@@ -21,6 +21,23 @@ pub fn diagnostic(db: &dyn Db, previous: Item<'_>, item: Item<'_>) -> Diagnostic
         .help("names of protocols, components, zones and nodes are unique within a module: rename one")
 }
 
+/// A second `document` in the spec: the first one titles the documents and picks their
+/// sections; this one has no effect.
+pub fn document(db: &dyn Db, first: Item<'_>, item: Item<'_>) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateDefinition, "the spec has a second `document`")
+        .primary(item.name_location(db), "this `document` has no effect")
+        .secondary(first.name_location(db), "the spec's `document`")
+        .help("a spec has one `document`: merge the two")
+}
+
+/// A second `sections` list in one `document`: the first one says which sections there are.
+pub fn sections(db: &dyn Db, document: Item<'_>, keyword: Span, previous: Span) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateDefinition, "this `document` has a second `sections` list")
+        .primary(document.at(db, keyword), "this list has no effect")
+        .secondary(document.at(db, previous), "the document's sections")
+        .help("name every section in one `sections` list, in the order the documents should have them")
+}
+
 /// A second member (port, parameter, setting, trust level) with the name of an earlier one.
 pub fn member(db: &dyn Db, owner: Item<'_>, part: Part, ident: &Ident, previous: Span) -> Diagnostic {
     let what = super::part_noun(part);

@@ -9,6 +9,7 @@ pub mod ambiguous;
 pub mod candidates;
 pub mod cleartext;
 mod describe;
+pub mod document;
 pub mod duplicate;
 pub mod edit;
 pub mod flow_direction;
@@ -50,7 +51,9 @@ pub use describe::{node_phrase, part_noun, port_path, port_phrase, suggest};
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::items::{Item, ItemKind};
-use crate::resolve::{Problem, component_info, flow_info, node_info, policy_info, protocol_info, zone_info};
+use crate::resolve::{
+    Problem, component_info, document_info, flow_info, node_info, policy_info, protocol_info, zone_info,
+};
 
 /// Every diagnostic about one item that depends on the item and what it names: what its
 /// resolution found, then the checks on the result.
@@ -66,6 +69,7 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
         ItemKind::Node => problems(&node_info(db, item).problems),
         ItemKind::Flow => problems(&flow_info(db, item).problems),
         ItemKind::Policy => problems(&policy_info(db, item).problems),
+        ItemKind::Document => problems(&document_info(db, item).problems),
         ItemKind::Use | ItemKind::Broken => {}
     }
     match item.kind(db) {

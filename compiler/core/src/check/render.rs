@@ -3,9 +3,9 @@
 //! fixes.
 
 use super::{
-    ambiguous, duplicate, flow_direction, import_cycle, invalid_address, invalid_port, invalid_proxy, local_flow,
-    missing_port, node_zone, param_type, port_mismatch, protocol_mismatch, required_param, self_flow, trust,
-    unresolved, wrong_kind,
+    ambiguous, document, duplicate, flow_direction, import_cycle, invalid_address, invalid_port, invalid_proxy,
+    local_flow, missing_port, node_zone, param_type, port_mismatch, protocol_mismatch, required_param, self_flow,
+    trust, unresolved, wrong_kind,
 };
 use portolan_syntax::Name;
 
@@ -40,6 +40,9 @@ pub fn problem<'db>(db: &'db dyn Db, item: Item<'db>, problem: &Problem<'db>) ->
         Problem::DuplicateMember { part, ident, previous } => duplicate::member(db, item, *part, ident, *previous),
         Problem::InvalidPort { error } => return invalid_port::from_error(db, item, error, None),
         Problem::UnknownTrust { level } => trust::unknown(db, item, level),
+        Problem::UnknownSection { ident } => document::unknown_section(db, item, ident),
+        Problem::SecondDocument { first } => duplicate::document(db, *first, item),
+        Problem::SecondSections { keyword, previous } => duplicate::sections(db, item, *keyword, *previous),
         Problem::InvalidAddress { address, error } => invalid_address::diagnostic(db, item, address, error),
         Problem::UnknownType { ty } => param_type::unknown_type(db, item, ty),
         Problem::BadDefault { param, ty, value, mismatch } => {

@@ -24,6 +24,17 @@ use crate::resolved::{EndToEnd, Endpoint, Hop, NodeInfo, NodePort, Trust};
 
 /// The model of the user's spec. Call it on a spec that checks without errors: items that did
 /// not resolve are left out.
+/// The spec's `document`, as the model states it.
+fn document(db: &dyn Db) -> portolan_model::Document {
+    match crate::resolve::spec_document(db) {
+        Some(item) => {
+            let info = crate::resolve::document_info(db, *item);
+            portolan_model::Document { title: info.title.clone(), sections: info.sections.clone() }
+        }
+        None => portolan_model::Document::default(),
+    }
+}
+
 pub fn export(db: &dyn Db) -> Export {
     let mut files: Vec<SourceFile> = crate::facts::user_files(db).clone();
     files.sort_by(|a, b| a.path(db).cmp(b.path(db)));
@@ -53,6 +64,7 @@ pub fn export(db: &dyn Db) -> Export {
         flows: Vec::new(),
         routes: Vec::new(),
         policy: super::policy::policy(db, &zone_names, &node_names),
+        document: document(db),
         lookup: Default::default(),
     };
     let mut rule_problems = Vec::new();

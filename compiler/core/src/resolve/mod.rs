@@ -3,6 +3,7 @@
 //! What they find wrong they return as [`Problem`]s, which `check/` turns into diagnostics.
 
 mod component;
+mod document;
 mod flow;
 mod node;
 mod params;
@@ -12,6 +13,7 @@ mod zone;
 
 pub use crate::problem::{FlowEnd, Part, Problem};
 pub use component::component_info;
+pub use document::{document_info, spec_document};
 pub use flow::flow_info;
 pub use flow::{End, port_decl_location};
 pub use node::{PortLookup, find_port, node_info};

@@ -9,7 +9,7 @@ use portolan::items::parse_file;
 use portolan::scope::{module_index, module_locals};
 
 /// The words that start an item at the beginning of a line.
-const ITEM_KEYWORDS: [&str; 7] = ["use", "protocol", "component", "zone", "node", "flow", "policy"];
+const ITEM_KEYWORDS: [&str; 8] = ["use", "protocol", "component", "zone", "node", "flow", "policy", "document"];
 
 /// Where in a `use` item the cursor is.
 #[derive(Debug, PartialEq, Eq)]
