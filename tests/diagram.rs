@@ -313,28 +313,26 @@ fn a_spec_without_nodes_draws_a_note() {
 fn a_document_titles_the_pages_and_orders_their_sections() {
     let spec = "component A { listen a: https }\ncomponent B { connect a: https }\n\
                 zone dc { cidr 10.0.0.0/8  node x: A { address 10.0.0.1 }  node y: B { address 10.0.0.2 } }\n\
-                flow y.a -> x.a\ndocument \"Firewall <requirements>\" { sections routes, devices }\n";
+                flow y.a -> x.a\ndocument \"Firewall <requirements>\" { sections routes, devices \"1E *Servers*\" }\n";
     let db = support::spec(spec);
     let model = portolan::export::export(&db).model;
     let markdown = &emit_named(&model, Target::Markdown, Some("site")).unwrap()[0].text;
     assert!(markdown.starts_with("# Firewall \\<requirements\\>\n"), "{markdown}");
     let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("## ")).collect();
-    assert_eq!(headings, ["## Routes", "## Devices"], "{markdown}");
+    assert_eq!(headings, ["## Routes", "## 1E \\*Servers\\*"], "{markdown}");
     assert!(!markdown.contains("```mermaid"), "no diagram section: {markdown}");
     let page = &emit_named(&model, Target::Html, Some("site")).unwrap()[0].text;
     assert!(page.contains("<title>Firewall &lt;requirements&gt;</title>"), "{page}");
     let h2: Vec<&str> = page.lines().filter(|l| l.starts_with("<h2>")).collect();
-    assert_eq!(h2, ["<h2>Routes</h2>", "<h2>Devices</h2>"]);
+    assert_eq!(h2, ["<h2>Routes</h2>", "<h2>1E *Servers*</h2>"]);
     assert!(!page.contains("<svg"), "no diagram section");
     let json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-    assert_eq!(
-        json["document"],
-        serde_json::json!({"title": "Firewall <requirements>", "sections": ["routes", "devices"]})
-    );
+    let sections = serde_json::json!([{"section": "routes"}, {"section": "devices", "title": "1E *Servers*"}]);
+    assert_eq!(json["document"], serde_json::json!({"title": "Firewall <requirements>", "sections": sections}));
 
     // Without `sections`, every section in the default order; without a `document`, the model
     // says nothing of it.
-    let db = support::spec(&spec.replace(" sections routes, devices ", " "));
+    let db = support::spec(&spec.replace(" sections routes, devices \"1E *Servers*\" ", " "));
     let model = portolan::export::export(&db).model;
     let markdown = &emit_named(&model, Target::Markdown, Some("site")).unwrap()[0].text;
     let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("## ")).collect();

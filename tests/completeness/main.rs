@@ -337,10 +337,14 @@ pub struct Document {
 
 impl Document {
     pub fn load(name: &str) -> Document {
-        use portolan_emit::table::{Block, document};
+        use portolan_emit::table::{Block, document, heading};
+        use portolan_model::Section as Part;
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
         let db: Database = portolan_tests::database(&portolan_tests::read_folder(&dir));
         let model = portolan::export::export(&db).model;
+        // The documents' sections by their headings, which the spec's `document` may give.
+        let parts: Vec<(String, Part)> = model.document.sections().iter().map(|s| (heading(s), s.section)).collect();
+        let part_of = |text: &str| parts.iter().find(|(h, _)| h == text).map(|(_, part)| *part);
         let mut rows = Vec::new();
         let mut policy = Vec::new();
         let (mut section, mut node) = (None, String::new());
@@ -355,8 +359,10 @@ impl Document {
                 continue;
             }
             match block {
-                Block::Heading(2, text) if text == "Policy" => in_policy = true,
-                Block::Heading(2, text) => section = (text == "Inbound ports").then_some(Section::Private),
+                Block::Heading(2, text) if part_of(&text) == Some(Part::Policy) => in_policy = true,
+                Block::Heading(2, text) => {
+                    section = (part_of(&text) == Some(Part::Inbound)).then_some(Section::Private)
+                }
                 Block::Heading(3, text) => match text.as_str() {
                     "Public" => section = Some(Section::Public),
                     "Private" => section = Some(Section::Private),

@@ -93,6 +93,16 @@ fn dedup(items: &mut Vec<Item<'_>>) {
     items.retain(|item| seen.insert(*item));
 }
 
+/// The spec's `document`: the first in the user's files, in workspace order. Any other is a
+/// duplicate (P102) and has no effect.
+#[salsa::tracked]
+pub fn spec_document(db: &dyn Db) -> Option<Item<'_>> {
+    user_files(db)
+        .iter()
+        .flat_map(|&file| file_items(db, file).iter().copied())
+        .find(|item| item.kind(db) == ItemKind::Document)
+}
+
 /// The user's files, in workspace order.
 #[salsa::tracked(returns(ref))]
 pub fn user_files(db: &dyn Db) -> Vec<SourceFile> {

@@ -95,10 +95,6 @@ pub enum Problem<'db> {
         keyword: Span,
         previous: Span,
     },
-    /// A `document` after the spec's first one, `first`.
-    SecondDocument {
-        first: Item<'db>,
-    },
 
     /// A trust level that does not exist.
     UnknownTrust {

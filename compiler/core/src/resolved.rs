@@ -11,7 +11,7 @@ use crate::location::Location;
 use crate::net::Network;
 use crate::problem::Problem;
 use portolan_model::ports::{PortSet, Transport};
-pub use portolan_model::{Section, Trust};
+pub use portolan_model::{DocumentSection, Section, Trust};
 
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct ProtocolInfo<'db> {
@@ -338,7 +338,7 @@ pub struct DefaultInfo<'db> {
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct DocumentInfo<'db> {
     pub title: Option<String>,
-    pub sections: Option<Vec<Section>>,
+    pub sections: Option<Vec<DocumentSection>>,
     pub problems: Vec<Problem<'db>>,
 }
 

@@ -77,8 +77,8 @@ pub(super) fn shape(item: &Item, text: &str) -> Shape {
             shape.blocks.push((decl.span, BlockKind::Item));
             for stmt in &decl.sections {
                 shape.starts.push(stmt.span.start as usize);
-                for name in &stmt.names {
-                    shape.after_keyword.push(name.span.start as usize);
+                for section in &stmt.sections {
+                    shape.after_keyword.push(section.name.span.start as usize);
                 }
             }
         }

@@ -53,7 +53,7 @@ pub struct Document {
     pub title: Option<String>,
     /// The sections, in order; when `None`, every section of [`Section::DEFAULT`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sections: Option<Vec<Section>>,
+    pub sections: Option<Vec<DocumentSection>>,
 }
 
 impl Document {
@@ -62,9 +62,21 @@ impl Document {
     }
 
     /// The sections to write, in order.
-    pub fn sections(&self) -> &[Section] {
-        self.sections.as_deref().unwrap_or(&Section::DEFAULT)
+    pub fn sections(&self) -> Vec<DocumentSection> {
+        match &self.sections {
+            Some(sections) => sections.clone(),
+            None => Section::DEFAULT.iter().map(|&section| DocumentSection { section, title: None }).collect(),
+        }
     }
+}
+
+/// One section of the documents, with the heading the spec gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentSection {
+    pub section: Section,
+    /// Its heading; when `None`, the section's own ("Devices", "Inbound ports").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// A section of the port-matrix documents, named in a `document`'s `sections`.

@@ -355,14 +355,21 @@ pub struct DocumentDecl {
     pub span: Span,
 }
 
-/// `sections zones, devices, routes`: the sections' names, in the order written.
+/// `sections zones, devices "1E Servers", routes`: the sections, in the order written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SectionsStmt {
     pub docs: Docs,
     /// The span of `sections`.
     pub keyword: Span,
-    pub names: Vec<Ident>,
+    pub sections: Vec<SectionRef>,
     pub span: Span,
+}
+
+/// One section of a `sections` list: its name and the heading the documents give it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SectionRef {
+    pub name: Ident,
+    pub title: Option<StringLit>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -245,6 +245,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_policy => "`policy`",
         Rule::kw_document => "`document`",
         Rule::kw_sections | Rule::sections_stmt => "`sections`",
+        Rule::section_ref => "a section such as `devices`",
         Rule::kw_default => "`default`",
         Rule::kw_require => "`require`",
         Rule::kw_across => "`across`",

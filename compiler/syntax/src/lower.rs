@@ -634,13 +634,28 @@ impl Lower {
                 Rule::title => document.title = Some(self.string(child)),
                 Rule::sections_stmt => {
                     let stmt_span = span(&child);
-                    let mut stmt =
-                        SectionsStmt { docs: Docs::default(), keyword: stmt_span, names: Vec::new(), span: stmt_span };
+                    let mut stmt = SectionsStmt {
+                        docs: Docs::default(),
+                        keyword: stmt_span,
+                        sections: Vec::new(),
+                        span: stmt_span,
+                    };
                     for part in child.into_inner() {
                         match part.as_rule() {
                             Rule::docs => stmt.docs = self.docs(part),
                             Rule::kw_sections => stmt.keyword = span(&part),
-                            Rule::ident => stmt.names.push(ident(part)),
+                            Rule::section_ref => {
+                                let mut name = empty_ident();
+                                let mut title = None;
+                                for piece in part.into_inner() {
+                                    match piece.as_rule() {
+                                        Rule::ident => name = ident(piece),
+                                        Rule::title => title = Some(self.string(piece)),
+                                        _ => {}
+                                    }
+                                }
+                                stmt.sections.push(SectionRef { name, title });
+                            }
                             _ => {}
                         }
                     }

@@ -78,6 +78,11 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
             out.extend(unused_component::check(db, item));
         }
         ItemKind::Zone => out.extend(unused_zone::check(db, item)),
+        ItemKind::Document => {
+            if let Some(first) = crate::facts::spec_document(db).filter(|&first| first != item && item.is_user(db)) {
+                out.push(duplicate::document(db, first, item));
+            }
+        }
         ItemKind::Node => {
             out.extend(replica_count::check(db, item));
             out.extend(unmatched_output::check(db, item));

@@ -41,7 +41,6 @@ pub fn problem<'db>(db: &'db dyn Db, item: Item<'db>, problem: &Problem<'db>) ->
         Problem::InvalidPort { error } => return invalid_port::from_error(db, item, error, None),
         Problem::UnknownTrust { level } => trust::unknown(db, item, level),
         Problem::UnknownSection { ident } => document::unknown_section(db, item, ident),
-        Problem::SecondDocument { first } => duplicate::document(db, *first, item),
         Problem::SecondSections { keyword, previous } => duplicate::sections(db, item, *keyword, *previous),
         Problem::InvalidAddress { address, error } => invalid_address::diagnostic(db, item, address, error),
         Problem::UnknownType { ty } => param_type::unknown_type(db, item, ty),

@@ -26,7 +26,7 @@ use crate::resolved::{EndToEnd, Endpoint, Hop, NodeInfo, NodePort, Trust};
 /// not resolve are left out.
 /// The spec's `document`, as the model states it.
 fn document(db: &dyn Db) -> portolan_model::Document {
-    match crate::resolve::spec_document(db) {
+    match crate::facts::spec_document(db) {
         Some(item) => {
             let info = crate::resolve::document_info(db, *item);
             portolan_model::Document { title: info.title.clone(), sections: info.sections.clone() }

@@ -13,7 +13,7 @@ mod zone;
 
 pub use crate::problem::{FlowEnd, Part, Problem};
 pub use component::component_info;
-pub use document::{document_info, spec_document};
+pub use document::document_info;
 pub use flow::flow_info;
 pub use flow::{End, port_decl_location};
 pub use node::{PortLookup, find_port, node_info};

@@ -10,7 +10,6 @@ use super::{Block, Table};
 
 pub fn blocks(model: &Model, out: &mut Vec<Block>) {
     let policy = &model.policy;
-    out.push(Block::Heading(2, "Policy".into()));
     if policy.is_empty() {
         out.push(Block::Paragraph("The spec has no policy: every hop is allowed.".into()));
         return;
