@@ -346,6 +346,44 @@ fn a_document_titles_the_pages_and_orders_their_sections() {
 }
 
 #[test]
+fn internal_and_external_sections_split_the_hops_by_the_trust_of_their_ends() {
+    let spec = "component A { listen a: https\n listen t: ntp }\ncomponent B { connect a: https\n connect t: ntp }\n\
+                zone dc { cidr 10.0.0.0/8  node x: A { address 10.0.0.1 }  node y: B { address 10.0.0.2 } }\n\
+                zone internet { trust untrusted  node cloud: A }\n\
+                flow y.a -> cloud.a \"sync to the cloud\"\nflow y.t -> x.t \"time\"\nflow y.a -> x.a\n\
+                document { sections internal \"1. Internal Communication (customer-side)\", external }\n";
+    let db = support::spec(spec);
+    let model = portolan::export::export(&db).model;
+    let blocks = portolan_emit::table::document(&model, "t");
+    let tables: Vec<(String, Vec<Vec<String>>)> = {
+        let mut heading = String::new();
+        let mut out = Vec::new();
+        for block in blocks {
+            match block {
+                portolan_emit::table::Block::Heading(2, text) => heading = text,
+                portolan_emit::table::Block::Table(table) => {
+                    assert_eq!(table.header, ["Protocol", "Port", "Purpose", "From → To"]);
+                    out.push((heading.clone(), table.rows));
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let row = |cells: [&str; 4]| cells.iter().map(|c| c.to_string()).collect::<Vec<String>>();
+    assert_eq!(
+        tables,
+        [
+            (
+                "1. Internal Communication (customer-side)".to_string(),
+                vec![row(["NTP", "TCP+UDP 123", "time", "y → x"]), row(["HTTPS", "TCP 443", "flow 3", "y → x"])]
+            ),
+            ("External communication".to_string(), vec![row(["HTTPS", "TCP 443", "sync to the cloud", "y → cloud"])]),
+        ]
+    );
+}
+
+#[test]
 fn the_page_is_titled_after_the_spec() {
     let db = support::spec("component A { listen a: https }\nzone dc { node x: A }\n");
     let model = portolan::export::export(&db).model;

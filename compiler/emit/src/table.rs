@@ -9,7 +9,10 @@ use portolan_model::ports::{PortRange, PortSet, Transport};
 use portolan_model::{AddressOrigin, Flow, HopKind, Model, Node, Port, PortKind, Route, Section};
 
 mod cells;
+mod communication;
 mod policy;
+
+use communication::Reach;
 
 pub enum Block {
     Heading(u8, String),
@@ -58,6 +61,8 @@ pub fn heading(section: &DocumentSection) -> String {
         Section::Outbound => "Outbound ports",
         Section::Routes => "Routes",
         Section::Policy => "Policy",
+        Section::Internal => "Internal communication",
+        Section::External => "External communication",
     }
     .into()
 }
@@ -88,6 +93,8 @@ pub fn document(model: &Model, title: &str) -> Vec<Block> {
             }
             Section::Routes => out.push(routes(model)),
             Section::Policy => policy::blocks(model, &mut out),
+            Section::Internal => communication::blocks(model, Reach::Internal, &mut out),
+            Section::External => communication::blocks(model, Reach::External, &mut out),
         }
     }
     out

@@ -97,6 +97,10 @@ pub enum Section {
     Routes,
     /// The policy's rules, zone-to-zone matrix, cleartext and blocked-port tables.
     Policy,
+    /// The connections that stay inside the network (the Eko page's "Internal Communication").
+    Internal,
+    /// The connections to or from the internet (the Eko page's "External Communication").
+    External,
 }
 
 impl Section {
@@ -111,6 +115,19 @@ impl Section {
         Section::Policy,
     ];
 
+    /// Every section a `sections` statement can name.
+    pub const ALL: [Section; 9] = [
+        Section::Diagram,
+        Section::Zones,
+        Section::Devices,
+        Section::Inbound,
+        Section::Outbound,
+        Section::Routes,
+        Section::Policy,
+        Section::Internal,
+        Section::External,
+    ];
+
     /// The name a `sections` statement uses.
     pub fn name(self) -> &'static str {
         match self {
@@ -121,12 +138,14 @@ impl Section {
             Section::Outbound => "outbound",
             Section::Routes => "routes",
             Section::Policy => "policy",
+            Section::Internal => "internal",
+            Section::External => "external",
         }
     }
 
     /// The section a name stands for.
     pub fn from_name(name: &str) -> Option<Section> {
-        Section::DEFAULT.into_iter().find(|s| s.name() == name)
+        Section::ALL.into_iter().find(|s| s.name() == name)
     }
 }
 

@@ -10,12 +10,12 @@ use crate::items::Item;
 use crate::resolved::Section;
 
 pub fn unknown_section(db: &dyn Db, item: Item<'_>, ident: &Ident) -> Diagnostic {
-    let names = Section::DEFAULT.iter().map(|s| format!("`{}`", s.name())).collect::<Vec<_>>().join(", ");
+    let names = Section::ALL.iter().map(|s| format!("`{}`", s.name())).collect::<Vec<_>>().join(", ");
     let diagnostic =
         Diagnostic::new(Code::UnknownSection, format!("`{}` is not a section of the documents", ident.name))
             .primary(item.at(db, ident.span), "unknown section")
-            .note(format!("the sections, in the order a document has them when the spec names none, are {names}"));
-    match suggest(&ident.name, Section::DEFAULT.iter().map(|s| s.name())) {
+            .note(format!("the sections are {names}"));
+    match suggest(&ident.name, Section::ALL.iter().map(|s| s.name())) {
         Some(best) => diagnostic
             .help(format!("did you mean `{best}`?"))
             .fix(format!("replace with `{best}`"), vec![Edit { location: item.at(db, ident.span), text: best }]),

@@ -1,0 +1,46 @@
+//! The communication sections of the port-matrix documents, in the shape of the Eko AD Sync
+//! page: the hops that stay inside the network (`internal`) and those that cross to or from the
+//! internet (`external`), one row per protocol, port and purpose.
+
+use portolan_model::{Flow, HopKind, Model, Trust};
+
+use super::{Block, label, table_or_none, title_of};
+
+/// Which hops a communication section lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Neither end in an `untrusted` zone.
+    Internal,
+    /// An end in an `untrusted` zone.
+    External,
+}
+
+pub fn blocks(model: &Model, reach: Reach, out: &mut Vec<Block>) {
+    out.push(Block::Paragraph(
+        match reach {
+            Reach::Internal => {
+                "Connections that stay inside the network: neither end is in an untrusted zone (the internet)."
+            }
+            Reach::External => "Connections to or from nodes in an untrusted zone (the internet).",
+        }
+        .into(),
+    ));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for flow in model.flows.iter().filter(|f| f.kind != HopKind::Local && reach_of(model, f) == reach) {
+        let row = vec![
+            flow.protocol_title.clone(),
+            flow.port_set().describe(),
+            label(flow),
+            format!("{} → {}", title_of(model, &flow.from.node), title_of(model, &flow.to.node)),
+        ];
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
+    }
+    out.push(table_or_none(&["Protocol", "Port", "Purpose", "From → To"], rows));
+}
+
+fn reach_of(model: &Model, flow: &Flow) -> Reach {
+    let untrusted = |zone: &str| model.zone(zone).is_some_and(|z| z.trust == Trust::Untrusted);
+    if untrusted(&flow.from_zone) || untrusted(&flow.to_zone) { Reach::External } else { Reach::Internal }
+}
