@@ -352,7 +352,23 @@ fn snapshots_of_the_rendered_policy() {
         let outputs = support::build(&example(name)).unwrap_or_else(|e| panic!("{name} does not build:\n{e}"));
         let markdown = outputs.iter().find(|o| target_of(o) == "markdown").expect("ports.md");
         let policy = markdown.text.split_once("\n## Policy\n").map(|(_, p)| p).expect("a policy section");
+        // The policy section ends where the next section starts, when the document has one after it.
+        let policy = policy.split_once("\n## ").map_or(policy, |(p, _)| p);
         settings.bind(|| insta::assert_snapshot!(format!("policy-{name}"), policy));
+    }
+}
+
+/// The port-matrix document of each vendor example, whole: the sections its `document` picks,
+/// under the vendor page's headings.
+#[test]
+fn snapshots_of_the_vendor_documents() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    for name in ["kobil-mid", "eko-ad-sync", "eko-ad-sync-proxy", "1e-single-server", "1e-dmz"] {
+        let outputs = support::build(&example(name)).unwrap_or_else(|e| panic!("{name} does not build:\n{e}"));
+        let markdown = outputs.iter().find(|o| target_of(o) == "markdown").expect("ports.md");
+        settings.bind(|| insta::assert_snapshot!(format!("document-{name}"), markdown.text));
     }
 }
 

@@ -109,6 +109,62 @@ fn eko_ad_sync_holds_every_row() {
     let example = Example::load("eko-ad-sync");
     assert_rows(&example, ROWS, DEVICES);
     assert_flows_accounted(&example, ROWS, DEVICES);
+    assert_communication_sections("eko-ad-sync", ROWS);
+}
+
+/// The section of the documents a row of the page belongs in: its "Internal" and "Other" tables
+/// are traffic inside the customer network (the examples' documents say so in the internal
+/// section's heading), its "External" table the traffic with the Eko cloud.
+fn section_of(row: &Row) -> Section {
+    if row.table.starts_with("External") { Section::External } else { Section::Internal }
+}
+
+/// True when a row of a communication section (Protocol | Port | Purpose | From → To) is the
+/// page's row: its protocol, transport and one of its ports ("any" for "Varies").
+fn communication_row_is(cells: &[String], row: &Row) -> bool {
+    let [protocol, port, ..] = cells else { return false };
+    let protocol_fits = our_titles(row.protocol).contains(&protocol.as_str());
+    let port_fits = match row.ports {
+        "any" => port.starts_with(&format!("{} ", row.transport)),
+        ports => port_words(ports).iter().any(|p| *port == format!("{} {p}", row.transport)),
+    };
+    protocol_fits && port_fits
+}
+
+/// Every row of the page that a connection of the example carries (not an alternative it leaves
+/// out) is in the documents' communication section the page puts it in; and the reverse: every
+/// row of those sections is a row of the page in the same section, but for the hops of a flow
+/// through the customer's proxies, which are inside the network while the page's row is the
+/// external connection they carry.
+fn assert_communication_sections(name: &str, rows: &[Row]) {
+    let doc = Document::load(name);
+    let shown: Vec<&DocRow> =
+        doc.rows.iter().filter(|r| matches!(r.section, Section::Internal | Section::External)).collect();
+    assert!(!shown.is_empty(), "{name}: the documents have no communication section");
+    let mut wrong = Vec::new();
+    for row in rows.iter().filter(|r| r.device == "EkoADC" && r.dir != Dir::Declared) {
+        let found = shown.iter().any(|r| r.section == section_of(row) && communication_row_is(&r.cells, row));
+        println!(
+            "{:<24} {:<6} {:<12} {:?}: {}",
+            row.table,
+            row.ports,
+            row.protocol,
+            section_of(row),
+            if found { "found" } else { "WRONG" }
+        );
+        if !found {
+            wrong.push(format!("not in the {:?} section: {row:?}", section_of(row)));
+        }
+    }
+    for r in &shown {
+        let proxied = r.cells.get(2).is_some_and(|purpose| purpose.contains(" (hop "));
+        let vendor =
+            rows.iter().any(|row| (proxied || section_of(row) == r.section) && communication_row_is(&r.cells, row));
+        if !vendor {
+            wrong.push(format!("no row of the page: {:?} {}", r.section, r.cells.join(" | ")));
+        }
+    }
+    assert!(wrong.is_empty(), "{name}:\n{}", wrong.join("\n"));
 }
 
 #[test]
@@ -122,6 +178,7 @@ fn eko_ad_sync_proxy_holds_every_row_but_the_file_source() {
         .collect();
     assert_rows(&example, &rows, PROXY_DEVICES);
     assert_flows_accounted(&example, &rows, PROXY_DEVICES);
+    assert_communication_sections("eko-ad-sync-proxy", &rows);
 }
 
 /// The page's other options: LDAP (TCP/389, allowed, not recommended) and FTP, which
@@ -138,6 +195,7 @@ fn eko_ad_sync_ldap_ftp_holds_the_other_options() {
         ROWS.iter().filter(|r| !matches!(r.protocol, "LDAP" | "LDAPS")).chain(LDAP_FTP_ROWS).copied().collect();
     assert_rows(&example, &rows, DEVICES);
     assert_flows_accounted(&example, &rows, DEVICES);
+    assert_communication_sections("eko-ad-sync-ldap-ftp", &rows);
     // The file source is cleartext FTP here, not SFTP.
     assert!(example.hops.iter().any(|h| h.from == "adc" && h.to == "hrfiles" && h.protocol == "ftp"));
 }

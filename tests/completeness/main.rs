@@ -318,6 +318,9 @@ pub enum Section {
     Public,
     Private,
     Local,
+    /// The communication sections (Protocol | Port | Purpose | From → To).
+    Internal,
+    External,
 }
 
 /// A row of the generated document: its section, the node it is about, and its cells.
@@ -361,7 +364,12 @@ impl Document {
             match block {
                 Block::Heading(2, text) if part_of(&text) == Some(Part::Policy) => in_policy = true,
                 Block::Heading(2, text) => {
-                    section = (part_of(&text) == Some(Part::Inbound)).then_some(Section::Private)
+                    section = match part_of(&text) {
+                        Some(Part::Inbound) => Some(Section::Private),
+                        Some(Part::Internal) => Some(Section::Internal),
+                        Some(Part::External) => Some(Section::External),
+                        _ => None,
+                    }
                 }
                 Block::Heading(3, text) => match text.as_str() {
                     "Public" => section = Some(Section::Public),
@@ -418,7 +426,7 @@ impl Document {
 }
 
 /// A row's port numbers, as a device table writes them ("TCP 135, 445").
-fn port_words(ports: &str) -> Vec<String> {
+pub fn port_words(ports: &str) -> Vec<String> {
     ports.split(" or ").flat_map(|alt| alt.split(" and ")).map(|p| p.trim().to_string()).collect()
 }
 
@@ -438,7 +446,7 @@ fn device_row_is(cells: &[String], row: &Row) -> bool {
 }
 
 /// The protocol titles of the model for a page's protocol name.
-fn our_titles(page: &str) -> Vec<&'static str> {
+pub fn our_titles(page: &str) -> Vec<&'static str> {
     our_protocols(page)
         .iter()
         .map(|p| match *p {
@@ -450,6 +458,13 @@ fn our_titles(page: &str) -> Vec<&'static str> {
             "wmi" => "WMI (DCOM)",
             "smtp" => "SMTP",
             "tcp" => "TCP",
+            "ldap" => "LDAP",
+            "ldaps" => "LDAPS",
+            "ftp" => "FTP",
+            "sftp" => "SFTP",
+            "ntp" => "NTP",
+            "dns" => "DNS",
+            "http_proxy" => "HTTP proxy",
             other => panic!("no title for {other}"),
         })
         .collect()

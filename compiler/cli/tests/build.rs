@@ -77,15 +77,22 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn the_documents_are_titled_after_the_spec_folder_or_file() {
+fn the_documents_are_titled_by_the_spec_or_after_its_folder_or_file() {
     let dir = tempfile::tempdir().unwrap();
-    let run = portolan(&["build", &example("kobil-mid"), "--emit", "html,markdown", "--out", "a"], dir.path());
+    let run = portolan(&["build", &example("three-tier"), "--emit", "html,markdown", "--out", "a"], dir.path());
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let page = std::fs::read_to_string(dir.path().join("a/ports.html")).unwrap();
-    assert!(page.contains("<title>kobil-mid: ports and flows</title>"), "{page}");
-    assert!(page.contains("<h1>kobil-mid: ports and flows</h1>"));
+    assert!(page.contains("<title>three-tier: ports and flows</title>"), "{page}");
+    assert!(page.contains("<h1>three-tier: ports and flows</h1>"));
     let markdown = std::fs::read_to_string(dir.path().join("a/ports.md")).unwrap();
-    assert!(markdown.starts_with("# kobil-mid: ports and flows\n"));
+    assert!(markdown.starts_with("# three-tier: ports and flows\n"));
+    // A spec's `document` title wins over the folder's name.
+    let run = portolan(&["build", &example("kobil-mid"), "--emit", "html,markdown", "--out", "k"], dir.path());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let page = std::fs::read_to_string(dir.path().join("k/ports.html")).unwrap();
+    assert!(page.contains("<title>KOBIL mIDentity: network architecture</title>"), "{page}");
+    let markdown = std::fs::read_to_string(dir.path().join("k/ports.md")).unwrap();
+    assert!(markdown.starts_with("# KOBIL mIDentity: network architecture\n"));
     // A file: its stem; `.`: the folder's own name.
     let spec = dir.path().join("shop & co");
     std::fs::create_dir(&spec).unwrap();

@@ -21,6 +21,7 @@ enum Style {
 /// What the printer knows about each token.
 struct Marks {
     line_start: Vec<bool>,
+    continuation: Vec<bool>,
     open: Vec<Option<Style>>,
     close: Vec<Option<Style>>,
 }
@@ -34,7 +35,8 @@ pub(super) fn item_lines(text: &str, tokens: &[Token], shape: &Shape) -> Option<
 
 fn marks(text: &str, tokens: &[Token], shape: &Shape) -> Option<Marks> {
     let n = tokens.len();
-    let mut marks = Marks { line_start: vec![false; n], open: vec![None; n], close: vec![None; n] };
+    let mut marks =
+        Marks { line_start: vec![false; n], continuation: vec![false; n], open: vec![None; n], close: vec![None; n] };
     let index_at = |offset: usize| tokens.binary_search_by_key(&offset, |t| t.start).ok();
     for &offset in &shape.starts {
         marks.line_start[index_at(offset)?] = true;
@@ -45,6 +47,9 @@ fn marks(text: &str, tokens: &[Token], shape: &Shape) -> Option<Marks> {
         if tokens[keyword].text(text) != "," {
             marks.line_start[keyword] = true;
         }
+    }
+    for &offset in &shape.continuations {
+        marks.continuation[index_at(offset)?] = true;
     }
     // The keyword after a member's doc comments starts a line of its own.
     for (i, token) in tokens.iter().enumerate() {
@@ -108,8 +113,10 @@ impl Printer<'_> {
                 Some(depth)
             } else if own_line_comment {
                 Some(self.comment_level(i, depth))
-            } else if after_comment {
-                Some(depth + 1) // a comment ended the line inside a member: continue below it
+            } else if after_comment || (self.marks.continuation[i] && newlines > 0) {
+                // A comment ended the line inside a member, or a list written over several lines
+                // goes on: continue below it.
+                Some(depth + 1)
             } else {
                 None
             };

@@ -26,6 +26,9 @@ pub(super) struct Shape {
     /// Tokens right after a member's keyword (`trust`, `cidr`, `address`) or after a comma in
     /// such a member: the code token before each starts a member unless it is a comma.
     pub after_keyword: Vec<usize>,
+    /// Tokens after a comma of a list that may go on over several lines (a `document`'s
+    /// `sections`): a line break written before one is kept, the line indented one level deeper.
+    pub continuations: Vec<usize>,
     /// Spans whose first `{` opens a block that their last `}` closes.
     pub blocks: Vec<(Span, BlockKind)>,
 }
@@ -77,8 +80,11 @@ pub(super) fn shape(item: &Item, text: &str) -> Shape {
             shape.blocks.push((decl.span, BlockKind::Item));
             for stmt in &decl.sections {
                 shape.starts.push(stmt.span.start as usize);
-                for section in &stmt.sections {
+                for (i, section) in stmt.sections.iter().enumerate() {
                     shape.after_keyword.push(section.name.span.start as usize);
+                    if i > 0 {
+                        shape.continuations.push(section.name.span.start as usize);
+                    }
                 }
             }
         }

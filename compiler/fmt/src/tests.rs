@@ -142,3 +142,19 @@ fn lays_out_intended_proxied_paths() {
     assert_eq!(fmt(text), expected);
     assert_eq!(fmt(expected), expected);
 }
+
+#[test]
+fn lays_out_documents_keeping_the_line_breaks_of_a_sections_list() {
+    let text =
+        "///  The matrix.\ndocument   \"T\"{\n sections devices,routes \"R\" ,\n      policy,   zones\n}\ndocument{}\n";
+    let expected = "///  The matrix.
+document \"T\" {
+    sections devices, routes \"R\",
+        policy, zones
+}
+document {}
+";
+    assert_eq!(fmt(text), expected);
+    let one_line = "document {\n    sections devices, routes \"R\", policy\n}\n";
+    assert_eq!(fmt(one_line), one_line);
+}

@@ -30,7 +30,7 @@ pub fn blocks(model: &Model, reach: Reach, out: &mut Vec<Block>) {
         let row = vec![
             flow.protocol_title.clone(),
             flow.port_set().describe(),
-            label(flow),
+            purpose(model, flow),
             format!("{} → {}", title_of(model, &flow.from.node), title_of(model, &flow.to.node)),
         ];
         if !rows.contains(&row) {
@@ -38,6 +38,16 @@ pub fn blocks(model: &Model, reach: Reach, out: &mut Vec<Block>) {
         }
     }
     out.push(table_or_none(&["Protocol", "Port", "Purpose", "From → To"], rows));
+}
+
+/// The flow's label; for a hop of a flow through proxies, which hop it is.
+fn purpose(model: &Model, flow: &Flow) -> String {
+    let hops = model.route(flow.route).map_or(0, |r| r.hops.len());
+    if flow.kind == HopKind::Via && hops > 1 {
+        format!("{} (hop {} of {hops})", label(flow), flow.hop)
+    } else {
+        label(flow)
+    }
 }
 
 fn reach_of(model: &Model, flow: &Flow) -> Reach {
