@@ -145,6 +145,29 @@ fn completions_at_end(db: &mut Database, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn completion_in_a_sections_list_offers_the_section_names() {
+    let (mut db, _, _) = setup();
+    let all = ["devices", "diagram", "external", "inbound", "internal", "outbound", "policy", "routes", "zones"];
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(completions_at_end(&mut db, "document {\n    sections ")), all);
+    assert_eq!(sorted(completions_at_end(&mut db, "document {\n    sections dev")), all);
+    assert_eq!(sorted(completions_at_end(&mut db, "document {\n    sections devices \"A, b\",\n        ro")), all);
+    // Not inside a heading, not after a name without its comma, not outside a document.
+    for text in [
+        "document {\n    sections devices \"A, ",
+        "document {\n    sections devices ",
+        "zone z {\n    sections ",
+        "document { sections devices }\nzone z { ",
+    ] {
+        let found = completions_at_end(&mut db, text);
+        assert!(!found.contains(&"outbound".to_string()), "{text:?}: {found:?}");
+    }
+}
+
+#[test]
 fn completion_after_use_offers_module_paths_segment_by_segment() {
     let (mut db, _, _) = setup();
     db.set_file("zones/dmz.ptl", "zones.dmz", "zone dmz { trust dmz }\n".to_string());

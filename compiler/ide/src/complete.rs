@@ -9,7 +9,7 @@ use super::defs::NameKind;
 use portolan::db::{Db, SourceFile};
 use portolan::items::{Item, ItemKind};
 use portolan::resolve::{PortLookup, component_info, find_port, node_info, protocol_info, zone_info};
-use portolan::resolved::{NodeInfo, NodePort};
+use portolan::resolved::{NodeInfo, NodePort, Section};
 use portolan::scope::{Resolved, Scope, declared_kind, lookup, module_locals, module_scope};
 
 /// What kind of thing a completion inserts.
@@ -104,6 +104,16 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: u32) -> Vec<Completion
     }
     let word_len = before.chars().rev().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').count();
     let (prefix, word) = before.split_at(before.len() - word_len);
+    if in_sections_list(&text[..offset], word) {
+        return Section::ALL
+            .iter()
+            .map(|s| Completion {
+                label: s.name().to_string(),
+                kind: CompletionKind::Keyword,
+                detail: Some(s.summary().to_string()),
+            })
+            .collect();
+    }
     if let Some(context) = uses::context(&text[..offset]) {
         let mut out = uses::completions(db, file, context);
         out.sort();
@@ -131,6 +141,24 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: u32) -> Vec<Completion
     out.sort();
     out.dedup_by(|a, b| a.label == b.label);
     out
+}
+
+/// True when the cursor, after `word`, is where a `document`'s `sections` list expects a
+/// section's name: after `sections` or after one of its commas.
+fn in_sections_list(before: &str, word: &str) -> bool {
+    let start = match before.rfind("\ndocument") {
+        Some(i) => i + 1,
+        None if before.starts_with("document") => 0,
+        None => return false,
+    };
+    let item = &before[start..before.len() - word.len()];
+    let Some(at) = item.rfind("sections") else { return false };
+    let tail = &item[at + "sections".len()..];
+    if item.contains('}') || !tail.starts_with(char::is_whitespace) || tail.matches('"').count() % 2 == 1 {
+        return false;
+    }
+    let tail = tail.trim_end();
+    tail.is_empty() || tail.ends_with(',')
 }
 
 /// Reads `flow a.b -> ` before the cursor.

@@ -143,6 +143,21 @@ impl Section {
         }
     }
 
+    /// What the section holds, in a few words (the editor's completion detail).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Section::Diagram => "the diagram",
+            Section::Zones => "the zones, their trust and networks",
+            Section::Devices => "a firewall table per node",
+            Section::Inbound => "the inbound ports: public, private, local",
+            Section::Outbound => "the connections to the internet",
+            Section::Routes => "the routes, one row per flow",
+            Section::Policy => "the policy's rules and tables",
+            Section::Internal => "the connections inside the network",
+            Section::External => "the connections to or from the internet",
+        }
+    }
+
     /// The section a name stands for.
     pub fn from_name(name: &str) -> Option<Section> {
         Section::ALL.into_iter().find(|s| s.name() == name)
