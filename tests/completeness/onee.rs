@@ -185,6 +185,14 @@ const SINGLE_SERVER_CONFIGURABLE: &[Configurable] = &[
     says_in(row("Internal", "1E Server", "443", "HTTPS", Dir::Out), "HTTPSIISPORT", Section::Host),
 ];
 
+/// The internal table's "TCP 80 | HTTP" row: the Master Stack reaching the Catalog website on the
+/// host, both ends on the 1E Server's on-host table (the remote-Catalog table's words for the
+/// Master Stack's side, the single-server table's for the Catalog's).
+const INTERNAL_CATALOG_CONFIGURABLE: &[Configurable] = &[
+    says_in(row("Internal", "1E Server", "80", "HTTP", Dir::Out), "manual configuration of 1E Server", Section::Host),
+    says_in(row("Internal", "1E Server", "80", "HTTP", Dir::In), "Website Configuration panel", Section::Host),
+];
+
 const REMOTE_CATALOG_CONFIGURABLE: &[Configurable] = &[
     says(
         row("Remote Catalog", "1E Server (Master Stack)", "80", "HTTP", Dir::Out),
@@ -246,6 +254,7 @@ fn single_server_document_matches_the_page() {
     let doc = Document::load("1e-single-server");
     let devices = devices(&[("1E Server", "server")]);
     assert_configurable("1e-single-server", &doc, SINGLE_SERVER_CONFIGURABLE, &devices);
+    assert_configurable("1e-single-server", &doc, INTERNAL_CATALOG_CONFIGURABLE, &devices);
     // Active Directory queries are an `Addition:` of the example.
     let additions = &[("server", "TCP 389")];
     assert_firewall_rows_are_vendor_rows(
@@ -263,7 +272,7 @@ fn single_server_document_matches_the_page() {
         .filter(|r| r.section == Section::Local && r.node == "server")
         .map(|r| r.cells[0].as_str())
         .collect();
-    assert_eq!(local, ["3901", "443"], "the 1E Server's Local inbound rows");
+    assert_eq!(local, ["3901", "443", "80"], "the 1E Server's Local inbound rows");
 }
 
 #[test]
@@ -285,6 +294,8 @@ fn remote_response_stack_document_matches_the_page() {
     let doc = Document::load("1e-remote-response-stack");
     let devices = devices(&[("1E Server (Master Stack)", "master"), ("1E Server (Response Stack)", "response")]);
     assert_configurable("1e-remote-response-stack", &doc, REMOTE_RESPONSE_STACK_CONFIGURABLE, &devices);
+    // The Catalog is installed with the Master Stack: their connection stays on its host.
+    assert_configurable("1e-remote-response-stack", &doc, INTERNAL_CATALOG_CONFIGURABLE, &[("1E Server", "master")]);
     // The table is "additional to the ports required for a Single-Server".
     let stacks = &[
         ("1E Server", "master"),
