@@ -265,14 +265,26 @@ fn single_server_document_matches_the_page() {
         additions,
     );
     // "The table does not include internal communications within the Server": the roles' traffic
-    // on the host is the Local inbound table, and only it.
-    let local: Vec<&str> = doc
-        .rows
-        .iter()
-        .filter(|r| r.section == Section::Local && r.node == "server")
-        .map(|r| r.cells[0].as_str())
+    // on the host is the server's on-host table, both ways, and never one of its firewall rows.
+    let host: Vec<String> = doc
+        .device_rows("server")
+        .filter(|r| r.section == Section::Host)
+        .map(|r| format!("{} {}", r.cells[1], r.cells[3]))
         .collect();
-    assert_eq!(local, ["3901", "443", "80"], "the 1E Server's Local inbound rows");
+    let expected = [
+        "TCP 3901 Incoming (local, on the host)",
+        "TCP 80 Outgoing (local, on the host)",
+        "TCP 443 Outgoing (local, on the host)",
+        "TCP 443 Incoming (local, on the host)",
+        "TCP 3901 Outgoing (local, on the host)",
+        "TCP 80 Incoming (local, on the host)",
+    ];
+    assert_eq!(host, expected, "the 1E Server's on-host rows");
+    // The page gives its firewall requirements per device: the document has no consolidated
+    // inbound tables, whose vocabulary (public, private, local) is the KOBIL page's.
+    let consolidated =
+        doc.rows.iter().filter(|r| matches!(r.section, Section::Public | Section::Private | Section::Local));
+    assert_eq!(consolidated.count(), 0, "the 1E document has consolidated inbound tables");
 }
 
 #[test]
