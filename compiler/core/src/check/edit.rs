@@ -36,9 +36,15 @@ pub fn set_param(
     if let Some(set) = existing {
         return Some(Edit { location: node.at(db, set.value.span), text: value.to_string() });
     }
-    let shared = components.iter().any(|&c| c != component && component_info(db, c).param(param).is_some());
-    let target = if shared { format!("{component_name}.{param}") } else { param.to_string() };
+    let target = setting_name(db, components, component, param);
     Some(add_to_block(db, node, decl, &format!("{target} = {value}")))
+}
+
+/// How a node's setting names `param` of `component`: qualified (`MasterStack.catalog_port`)
+/// when another of the node's components has a parameter of that name.
+pub fn setting_name(db: &dyn Db, components: &[Item<'_>], component: Item<'_>, param: &str) -> String {
+    let shared = components.iter().any(|&c| c != component && component_info(db, c).param(param).is_some());
+    if shared { format!("{}.{param}", component.name(db)) } else { param.to_string() }
 }
 
 /// Adds a member (`address ...`, `name = value`) to a node's block, or gives the node a block.

@@ -88,6 +88,7 @@ pub fn item_checks<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Diagnostic> {
             out.extend(unmatched_output::check(db, item));
             out.extend(unmatched_input::check(db, item));
             out.extend(port_conflict::check(db, item));
+            out.extend(port_mismatch::on_the_host(db, item));
         }
         // A flow's policy and encryption checks read the spec-wide policy; they run per file, in
         // `collect::file_policy`.

@@ -1,4 +1,5 @@
-//! P204: an output pinned to a port that the input it is wired to does not listen on.
+//! P204: an output pinned to a port that the input it is wired to does not listen on, by a flow
+//! or on the host (`local Component.port`).
 //!
 //! The help solves for a parameter where it can: when the output's port is a linear expression
 //! in one parameter (`tcp/(switch_port + 1)`), the value that makes it a port the input listens
@@ -6,16 +7,17 @@
 //! port is a constant, the same for the input's parameter on the input's node. Otherwise it says
 //! which expression must equal which port.
 
-use portolan_syntax::ast::{Expr, ExprKind, PortSpec, PortValue};
+use portolan_syntax::ast::{Expr, ExprKind, PortKind, PortSpec, PortValue};
 
 use super::edit;
+use super::unmatched_output::served_on_the_host;
 use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, ParamType};
 use crate::items::Item;
-use crate::resolve::{End, component_info, port_decl_location};
-use crate::resolved::NodePort;
+use crate::resolve::{End, component_info, node_info, port_decl_location};
+use crate::resolved::{NodeInfo, NodePort};
 use portolan_model::ports::{PortSet, Transport};
 
 /// A port written as one expression in one parameter: `tcp/switch_port`, `tcp/(switch_port + 1)`.
@@ -91,52 +93,108 @@ pub fn diagnostic<'db>(db: &'db dyn Db, flow: Item<'db>, from: &End<'db, '_>, to
             diagnostic = diagnostic.secondary(location, format!("`{}`'s port is set here", port.name));
         }
     }
-    let (output, input) = (from.path.text(), to.path.text());
-    let output_side = spec_of(db, a).and_then(one_param);
+    let a = Side { node: from.node, info: from.info, port: a, path: from.path.text() };
+    let b = Side { node: to.node, info: to.info, port: b, path: to.path.text() };
+    help(db, diagnostic, &a, &b)
+}
+
+/// One end of a mismatch: its node, the port, and how the message names it.
+struct Side<'db> {
+    node: Item<'db>,
+    info: &'db NodeInfo<'db>,
+    port: &'db NodePort<'db>,
+    path: String,
+}
+
+/// An output that a role on the same node serves on the host (`local Component.port`), pinned to
+/// a port that role's input does not listen on: on the host the two roles would not meet, so the
+/// mismatch is the same mistake as a flow's.
+pub fn on_the_host<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
+    let info = node_info(db, node);
+    if !info.complete {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for output in info.ports.iter().filter(|p| p.kind == PortKind::Connect && p.active && p.pinned) {
+        let Some(input) = served_on_the_host(db, info, output) else { continue };
+        if input.ports.is_empty() || !output.ports.intersection(&input.ports).is_empty() {
+            continue;
+        }
+        let name = node.name(db);
+        let path = |port: &NodePort<'_>| format!("{name}.{}.{}", port.component.name(db), port.name);
+        let (a, b) = (output.ports.describe(), input.ports.describe());
+        let mut diagnostic = Diagnostic::new(
+            Code::PortMismatch,
+            format!(
+                "`{}` is configured for {a}, but `{}`, which serves it on the host, listens on {b}",
+                path(output),
+                path(input)
+            ),
+        )
+        .primary(node.name_location(db), format!("its roles do not meet on the host: {a} against {b}"));
+        for port in [output, input] {
+            if let Some(location) = port_decl_location(db, port) {
+                diagnostic = diagnostic.secondary(location, format!("`{}`'s port is set here", port.name));
+            }
+        }
+        let a = Side { node, info, port: output, path: path(output) };
+        let b = Side { node, info, port: input, path: path(input) };
+        out.push(help(db, diagnostic, &a, &b));
+    }
+    out
+}
+
+/// The help (and, where a parameter can be solved for, the fix) that makes `a`, an output,
+/// connect where `b` listens.
+fn help<'db>(db: &'db dyn Db, mut diagnostic: Diagnostic, a: &Side<'db>, b: &Side<'db>) -> Diagnostic {
+    let (output, input) = (a.path.as_str(), b.path.as_str());
+    let output_side = spec_of(db, a.port).and_then(one_param);
     // Move the output to where the input listens.
     if let Some(written) = &output_side
-        && let Some((target, value)) = solve(db, a, written, &b.ports)
+        && let Some((target, value)) = solve(db, a.port, written, &b.port.ports)
     {
-        let node = from.node.name(db);
+        let node = a.node.name(db);
         let param = &written.param;
+        let setting = edit::setting_name(db, &a.info.components, a.port.component, param);
         let help = if eval::linear_in(written.expr, param) == Some((1, 0)) {
-            format!("set `{param} = {value}` on node `{node}` so that it connects where `{input}` listens")
+            format!("set `{setting} = {value}` on node `{node}` so that it connects where `{input}` listens")
         } else {
             format!(
-                "set `{param} = {value}` on node `{node}`: then `{}` is {target}, where `{input}` listens",
+                "set `{setting} = {value}` on node `{node}`: then `{}` is {target}, where `{input}` listens",
                 shown(written.expr)
             )
         };
         diagnostic = diagnostic.help(help);
-        if let Some(edit) =
-            edit::set_param(db, from.node, &from.info.components, a.component, param, &value.to_string())
+        if let Some(edit) = edit::set_param(db, a.node, &a.info.components, a.port.component, param, &value.to_string())
         {
-            diagnostic = diagnostic.fix(format!("set `{param} = {value}` on `{node}`"), vec![edit]);
+            diagnostic = diagnostic.fix(format!("set `{setting} = {value}` on `{node}`"), vec![edit]);
         }
         return diagnostic;
     }
     // An output pinned to a constant: move the input to where the output connects.
-    if let Some(written) = spec_of(db, b).and_then(one_param)
-        && let Some((target, value)) = solve(db, b, &written, &a.ports)
+    if let Some(written) = spec_of(db, b.port).and_then(one_param)
+        && let Some((target, value)) = solve(db, b.port, &written, &a.port.ports)
     {
-        let node = to.node.name(db);
+        let node = b.node.name(db);
         let param = &written.param;
+        let setting = edit::setting_name(db, &b.info.components, b.port.component, param);
         let help = if eval::linear_in(written.expr, param) == Some((1, 0)) {
-            format!("set `{param} = {value}` on node `{node}` so that `{input}` listens where `{output}` connects")
+            format!("set `{setting} = {value}` on node `{node}` so that `{input}` listens where `{output}` connects")
         } else {
             format!(
-                "set `{param} = {value}` on node `{node}`: then `{}` is {target}, where `{output}` connects",
+                "set `{setting} = {value}` on node `{node}`: then `{}` is {target}, where `{output}` connects",
                 shown(written.expr)
             )
         };
         diagnostic = diagnostic.help(help);
-        if let Some(edit) = edit::set_param(db, to.node, &to.info.components, b.component, param, &value.to_string()) {
-            diagnostic = diagnostic.fix(format!("set `{param} = {value}` on `{node}`"), vec![edit]);
+        if let Some(edit) = edit::set_param(db, b.node, &b.info.components, b.port.component, param, &value.to_string())
+        {
+            diagnostic = diagnostic.fix(format!("set `{setting} = {value}` on `{node}`"), vec![edit]);
         }
         return diagnostic;
     }
     // No parameter to solve for: say what must equal what.
-    let output_expr = spec_of(db, a).and_then(|spec| match spec.terms.as_slice() {
+    let output_expr = spec_of(db, a.port).and_then(|spec| match spec.terms.as_slice() {
         [term] => match &term.value {
             Some(PortValue::Single(expr)) if !matches!(expr.kind, ExprKind::Int(_)) => Some(shown(expr)),
             _ => None,
@@ -146,8 +204,8 @@ pub fn diagnostic<'db>(db: &'db dyn Db, flow: Item<'db>, from: &End<'db, '_>, to
     match output_expr {
         Some(expr) => diagnostic.help(format!(
             "make `{expr}` on node `{}` equal a port `{input}` listens on ({})",
-            from.node.name(db),
-            b.ports.describe()
+            a.node.name(db),
+            b.port.ports.describe()
         )),
         None => diagnostic.help("make both ends agree on the port"),
     }

@@ -17,8 +17,17 @@ use crate::resolved::{NodeInfo, NodePort};
 
 /// True when another component on the node serves this output on the host itself.
 pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {
-    let Some((component, input)) = &port.local_peer else { return false };
-    info.ports.iter().any(|p| {
+    served_on_the_host(db, info, port).is_some()
+}
+
+/// The input of another component on the node that serves this output on the host itself.
+pub fn served_on_the_host<'i, 'db>(
+    db: &dyn Db,
+    info: &'i NodeInfo<'db>,
+    port: &NodePort<'db>,
+) -> Option<&'i NodePort<'db>> {
+    let (component, input) = port.local_peer.as_ref()?;
+    info.ports.iter().find(|p| {
         p.active
             && p.kind.accepts()
             && &p.name == input
