@@ -11,9 +11,10 @@ use crate::codes::Code;
 use crate::db::Db;
 use crate::diagnostic::{Diagnostic, Edit, Location};
 use crate::facts::node_usage;
-use crate::items::Item;
+use crate::items::{Item, ItemKind};
 use crate::resolve::{node_info, port_decl_location, protocol_info};
 use crate::resolved::{NodeInfo, NodePort};
+use crate::scope::declared_kind;
 
 /// True when another component on the node serves this output on the host itself.
 pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {
@@ -69,6 +70,19 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
         diagnostic = diagnostic.secondary(location, format!("`{}` is declared here", port.name));
     }
     let candidates = candidates::serving_inputs(db, node.file(db), node, port, None);
+    // The role that would serve it on the host, when the component says one does and no node of
+    // the spec serves it across the network.
+    let mut on_the_host = None;
+    if let Some((component, input)) = &port.local_peer
+        && candidates.is_empty()
+        && let Some((path, edit)) = add_local_peer(db, node, port, component)
+    {
+        on_the_host = Some(format!(
+            "`{component}` serves it on the host (`local {component}.{input}`): add `{path}` to the node's \
+             components if it runs there; otherwise "
+        ));
+        diagnostic = diagnostic.fix(format!("add `{path}` to `{}`", node.name(db)), vec![edit]);
+    }
     let protocol = port.protocol.map_or_else(|| "it".into(), |p| protocol_info(db, p).title.clone());
     let source = port_path(db, node, port);
     for candidate in candidates.iter().take(5) {
@@ -98,5 +112,26 @@ fn diagnostic<'db>(db: &'db dyn Db, node: Item<'db>, port: &NodePort<'db>) -> Di
         ));
         diagnostic = diagnostic.fix(format!("mark `{}` optional", port.name), vec![edit]);
     }
-    diagnostic.help(help)
+    match on_the_host {
+        Some(first) => diagnostic.help(format!("{first}{help}")),
+        None => diagnostic.help(help),
+    }
+}
+
+/// The component that would serve `port` on the host, as the node's file can name it (the
+/// qualifier the node writes for the output's own component), and the edit that adds it to the
+/// node's components. `None` when the output's module declares no component of that name.
+fn add_local_peer(db: &dyn Db, node: Item<'_>, port: &NodePort<'_>, peer: &str) -> Option<(String, Edit)> {
+    let peer_item = crate::scope::module_locals(db, port.component.file(db)).get(peer)?;
+    if declared_kind(db, peer_item) != Some(ItemKind::Component) {
+        return None;
+    }
+    let decl = node.node_decl(db)?;
+    let own = port.component.name(db);
+    let written = decl.components.iter().find(|p| p.segments.last().is_some_and(|s| s.name == *own))?;
+    let qualifier: Vec<&str> = written.segments[..written.segments.len() - 1].iter().map(|s| s.name.as_str()).collect();
+    let path = if qualifier.is_empty() { peer.to_string() } else { format!("{}.{peer}", qualifier.join(".")) };
+    let last = decl.components.last()?;
+    let at = node.at(db, portolan_syntax::Span::new(last.span.end, last.span.end));
+    Some((path.clone(), Edit { location: at, text: format!(" + {path}") }))
 }
