@@ -104,16 +104,9 @@ pub enum Section {
 }
 
 impl Section {
-    /// Every section, in the order of a document whose spec does not choose.
-    pub const DEFAULT: [Section; 7] = [
-        Section::Diagram,
-        Section::Zones,
-        Section::Devices,
-        Section::Inbound,
-        Section::Outbound,
-        Section::Routes,
-        Section::Policy,
-    ];
+    /// The sections of a document whose spec does not choose, in order: the first seven of
+    /// [`Section::ALL`] (the communication sections only when a spec names them).
+    pub const DEFAULT: &'static [Section] = Section::ALL.split_at(7).0;
 
     /// Every section a `sections` statement can name.
     pub const ALL: [Section; 9] = [
