@@ -340,11 +340,24 @@ pub struct Document {
 
 impl Document {
     pub fn load(name: &str) -> Document {
+        Document::load_as(name, false)
+    }
+
+    /// The document with every default section, whatever the example's `document` picks: the
+    /// consolidated inbound tables of a spec whose own document leaves them out.
+    pub fn load_with_default_sections(name: &str) -> Document {
+        Document::load_as(name, true)
+    }
+
+    fn load_as(name: &str, default_sections: bool) -> Document {
         use portolan_emit::table::{Block, document, heading};
         use portolan_model::Section as Part;
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
         let db: Database = portolan_tests::database(&portolan_tests::read_folder(&dir));
-        let model = portolan::export::export(&db).model;
+        let mut model = portolan::export::export(&db).model;
+        if default_sections {
+            model.document.sections = None;
+        }
         // The documents' sections by their headings, which the spec's `document` may give.
         let parts: Vec<(String, Part)> = model.document.sections().iter().map(|s| (heading(s), s.section)).collect();
         let part_of = |text: &str| parts.iter().find(|(h, _)| h == text).map(|(_, part)| *part);

@@ -285,6 +285,16 @@ fn single_server_document_matches_the_page() {
     let consolidated =
         doc.rows.iter().filter(|r| matches!(r.section, Section::Public | Section::Private | Section::Local));
     assert_eq!(consolidated.count(), 0, "the 1E document has consolidated inbound tables");
+    // With the default sections, the roles' inputs reached only on the host are the Local
+    // inbound table, and only it.
+    let doc = Document::load_with_default_sections("1e-single-server");
+    let local: Vec<&str> = doc
+        .rows
+        .iter()
+        .filter(|r| r.section == Section::Local && r.node == "server")
+        .map(|r| r.cells[0].as_str())
+        .collect();
+    assert_eq!(local, ["3901", "443", "80"], "the 1E Server's Local inbound rows");
 }
 
 #[test]
