@@ -145,6 +145,19 @@ fn completions_at_end(db: &mut Database, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn the_outline_lists_a_document_with_its_title() {
+    let (mut db, _, _) = setup();
+    let text = "/// The matrix.\ndocument \"Firewall requirements\" {\n    sections devices, routes\n}\n";
+    let file = db.set_file("document.ptl", "document", text.to_string());
+    let symbols = portolan_ide::document_symbols(&db, file);
+    let [symbol] = symbols.as_slice() else { panic!("one symbol: {symbols:?}") };
+    assert_eq!(symbol.kind, portolan_ide::SymbolKind::Document);
+    assert_eq!(symbol.name, "document");
+    assert_eq!(symbol.detail.as_deref(), Some("Firewall requirements"));
+    assert_eq!(&text[symbol.name_span.start as usize..symbol.name_span.end as usize], "\"Firewall requirements\"");
+}
+
+#[test]
 fn completion_in_a_sections_list_offers_the_section_names() {
     let (mut db, _, _) = setup();
     let all = ["devices", "diagram", "external", "inbound", "internal", "outbound", "policy", "routes", "zones"];
