@@ -3,6 +3,7 @@
 //! internet (`external`), one row per protocol, port and purpose.
 
 use portolan_model::{Flow, HopKind, Model, Trust};
+use rustc_hash::FxHashSet;
 
 use super::{Block, label, table_or_none, title_of};
 
@@ -25,6 +26,9 @@ pub fn blocks(model: &Model, reach: Reach, out: &mut Vec<Block>) {
         }
         .into(),
     ));
+    // Repeated rows (the two hops of a two-way flow between cluster members) are written once;
+    // the set keeps this linear in the number of hops.
+    let mut seen: FxHashSet<Vec<String>> = FxHashSet::default();
     let mut rows: Vec<Vec<String>> = Vec::new();
     for flow in model.flows.iter().filter(|f| f.kind != HopKind::Local && reach_of(model, f) == reach) {
         let row = vec![
@@ -33,7 +37,7 @@ pub fn blocks(model: &Model, reach: Reach, out: &mut Vec<Block>) {
             purpose(model, flow),
             format!("{} → {}", title_of(model, &flow.from.node), title_of(model, &flow.to.node)),
         ];
-        if !rows.contains(&row) {
+        if seen.insert(row.clone()) {
             rows.push(row);
         }
     }
