@@ -88,11 +88,7 @@ pub fn diagnostic<'db>(db: &'db dyn Db, flow: Item<'db>, from: &End<'db, '_>, to
     )
     .primary(flow.at(db, from.path.span), format!("connects to {}", a.ports.describe()))
     .secondary(flow.at(db, to.path.span), format!("listens on {}", b.ports.describe()));
-    for port in [a, b] {
-        if let Some(location) = port_decl_location(db, port) {
-            diagnostic = diagnostic.secondary(location, format!("`{}`'s port is set here", port.name));
-        }
-    }
+    diagnostic = ports_set_here(db, diagnostic, [a, b]);
     let a = Side { node: from.node, info: from.info, port: a, path: from.path.text() };
     let b = Side { node: to.node, info: to.info, port: b, path: to.path.text() };
     help(db, diagnostic, &a, &b)
@@ -132,16 +128,22 @@ pub fn on_the_host<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
             ),
         )
         .primary(node.name_location(db), format!("its roles do not meet on the host: {a} against {b}"));
-        for port in [output, input] {
-            if let Some(location) = port_decl_location(db, port) {
-                diagnostic = diagnostic.secondary(location, format!("`{}`'s port is set here", port.name));
-            }
-        }
+        diagnostic = ports_set_here(db, diagnostic, [output, input]);
         let a = Side { node, info, port: output, path: path(output) };
         let b = Side { node, info, port: input, path: path(input) };
         out.push(help(db, diagnostic, &a, &b));
     }
     out
+}
+
+/// Labels at the declarations of the two ports, where their numbers are set.
+fn ports_set_here(db: &dyn Db, mut diagnostic: Diagnostic, ports: [&NodePort<'_>; 2]) -> Diagnostic {
+    for port in ports {
+        if let Some(location) = port_decl_location(db, port) {
+            diagnostic = diagnostic.secondary(location, format!("`{}`'s port is set here", port.name));
+        }
+    }
+    diagnostic
 }
 
 /// The help (and, where a parameter can be solved for, the fix) that makes `a`, an output,

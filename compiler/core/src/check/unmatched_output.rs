@@ -16,11 +16,6 @@ use crate::resolve::{node_info, port_decl_location, protocol_info};
 use crate::resolved::{NodeInfo, NodePort};
 use crate::scope::declared_kind;
 
-/// True when another component on the node serves this output on the host itself.
-pub fn served_locally(db: &dyn Db, info: &NodeInfo<'_>, port: &NodePort<'_>) -> bool {
-    served_on_the_host(db, info, port).is_some()
-}
-
 /// The input of another component on the node that serves this output on the host itself.
 pub fn served_on_the_host<'i, 'db>(
     db: &dyn Db,
@@ -48,7 +43,7 @@ pub fn check<'db>(db: &'db dyn Db, node: Item<'db>) -> Vec<Diagnostic> {
         if port.kind != PortKind::Connect || !port.active || port.optional {
             continue;
         }
-        if usage.served.contains(&(index as u32)) || served_locally(db, info, port) {
+        if usage.served.contains(&(index as u32)) || served_on_the_host(db, info, port).is_some() {
             continue;
         }
         out.push(diagnostic(db, node, port));

@@ -5,7 +5,7 @@
 use portolan_model::{Flow, HopKind, Model, Trust};
 use rustc_hash::FxHashSet;
 
-use super::{Block, label, table_or_none, title_of};
+use super::{Block, label, table_or_none, title_of, trust};
 
 /// Which hops a communication section lists.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,6 +55,6 @@ fn purpose(model: &Model, flow: &Flow) -> String {
 }
 
 fn reach_of(model: &Model, flow: &Flow) -> Reach {
-    let untrusted = |zone: &str| model.zone(zone).is_some_and(|z| z.trust == Trust::Untrusted);
+    let untrusted = |zone: &str| trust(model, zone) == Some(Trust::Untrusted);
     if untrusted(&flow.from_zone) || untrusted(&flow.to_zone) { Reach::External } else { Reach::Internal }
 }
